@@ -1,0 +1,1 @@
+"""Case files: YAML loading with source lines, schema validation, the frozen case model."""

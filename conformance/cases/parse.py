@@ -1,0 +1,182 @@
+"""From a case file to validated, frozen Case objects (or a CaseFileError at file:line)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from ..catalog import Catalog
+from ..checks import REGISTRY
+from ..errors import CaseFileError
+from .model import Body, Case, Expectation, RequestSpec, Source, Step
+from .schema import build_schema
+from .yamlsource import LineDict, LineList, line_of, load_yaml
+
+TEMPLATE = re.compile(r"\$\{([^}]*)\}")
+LEVEL_RANK = {"may": 0, "should": 1, "shall": 2}
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(build_schema(REGISTRY))
+
+
+def _schema_errors(doc: Any, path: str) -> None:
+    errors = sorted(_validator().iter_errors(doc), key=lambda e: (line_of(doc, list(e.absolute_path)) or 0))
+    if not errors:
+        return
+    lines = []
+    for err in errors[:8]:
+        where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
+        lines.append((line_of(doc, list(err.absolute_path)), f"{where}: {_explain(err)}"))
+    first_line, first_msg = lines[0]
+    rest = "".join(f"\n  {path}:{ln}: {msg}" for ln, msg in lines[1:])
+    more = f"\n  ... and {len(errors) - 8} more" if len(errors) > 8 else ""
+    raise CaseFileError(path, first_line, first_msg + rest + more)
+
+
+def _explain(err: jsonschema.ValidationError) -> str:
+    if err.validator == "additionalProperties" and err.schema_path and "expectation" in str(list(err.schema_path)):
+        return f"{err.message} (unknown check; known checks: {', '.join(c.name for c in REGISTRY.checks())})"
+    return err.message
+
+
+def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if isinstance(value, dict):
+        return tuple((str(k), _scalar(v)) for k, v in value.items())
+    return tuple((str(k), _scalar(v)) for k, v in value)
+
+
+def _scalar(v: Any) -> str:
+    return str(v).lower() if isinstance(v, bool) else str(v)
+
+
+def _body(raw: dict[str, Any] | None) -> Body | None:
+    if raw is None:
+        return None
+    kinds = [k for k in ("stow", "parts", "text", "json", "hex", "empty") if k in raw]
+    if len(kinds) != 1:
+        raise ValueError(f"a body needs exactly one of stow, parts, text, json, hex, empty (got {kinds or 'none'})")
+    value = raw[kinds[0]]
+    if kinds[0] == "parts":
+        value = tuple(dict(p) for p in value)
+    elif kinds[0] == "stow":
+        value = tuple(value)
+    return Body(kind=kinds[0], value=value, content_type=raw.get("content_type"), boundary=raw.get("boundary"))
+
+
+def _templates(obj: Any) -> Iterable[str]:
+    if isinstance(obj, str):
+        yield from TEMPLATE.findall(obj)
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _templates(k)
+            yield from _templates(v)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            yield from _templates(v)
+
+
+class CaseParser:
+    """Turns one file into Cases, checking what the schema cannot: the catalog,
+    fixture names, variables, levels."""
+
+    def __init__(self, catalog: Catalog, fixture_keys: Callable[[], frozenset[str]]) -> None:
+        self.catalog = catalog
+        self.fixture_keys = fixture_keys
+
+    def parse_file(self, path: Path, display: str | None = None) -> list[Case]:
+        name = display or str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CaseFileError(name, None, f"cannot read: {exc}") from None
+        doc = load_yaml(text, name)
+        if doc is None:
+            raise CaseFileError(name, 1, "the file is empty; a case file needs a 'cases' list")
+        _schema_errors(doc, name)
+        default_tx = doc.get("transaction")
+        default_feature = doc.get("feature")
+        cases = []
+        for i, raw in enumerate(doc["cases"]):
+            cases.append(self._case(raw, name, doc["cases"].item_lines[i], default_tx, default_feature))
+        return cases
+
+    def _case(self, raw: LineDict, path: str, line: int, default_tx: str | None, default_feature: str | None) -> Case:
+        def fail(key: str | None, msg: str, node: Any = raw) -> CaseFileError:
+            ln = node.key_lines.get(key, node.line) if isinstance(node, LineDict) and key else getattr(node, "line", line)
+            return CaseFileError(path, ln, f"case {raw.get('id', '?')}: {msg}")
+
+        tx = raw.get("transaction", default_tx)
+        if tx is None:
+            raise fail("id", "no transaction: give 'transaction' in the case or at the top of the file")
+        for rid in raw["requirements"]:
+            if rid not in self.catalog:
+                raise fail("requirements", f"requirement {rid!r} is not in the catalog")
+        levels = [self.catalog.requirements[r].level for r in raw["requirements"]]
+        ranked = [LEVEL_RANK[lv] for lv in levels if lv in LEVEL_RANK]
+        if ranked and LEVEL_RANK[raw["level"]] > max(ranked):
+            raise fail("level", f"level {raw['level']!r} is stronger than any cited requirement ({', '.join(levels)})")
+        known = self.fixture_keys()
+        needs = tuple(raw.get("needs", ()))
+        for key in needs:
+            if key not in known:
+                raise fail("needs", f"unknown fixture instance {key!r}; known: {', '.join(sorted(known))}")
+        steps = []
+        saved: set[str] = set()
+        for j, sraw in enumerate(raw["steps"]):
+            steps.append(self._step(sraw, j, path, raw, needs, saved, fail))
+        return Case(
+            id=raw["id"], title=raw["title"], transaction=tx, requirements=tuple(raw["requirements"]),
+            level=raw["level"], steps=tuple(steps), source=Source(path, line),
+            description=raw.get("description", ""), feature=raw.get("feature", default_feature), needs=needs,
+            tentative=raw.get("tentative"), edition=raw.get("edition"), tags=tuple(raw.get("tags", ())),
+        )
+
+    def _step(self, sraw: LineDict, index: int, path: str, case: LineDict, needs: tuple[str, ...],
+              saved: set[str], fail: Callable[..., CaseFileError]) -> Step:
+        req = sraw["request"]
+        for ref in list(_templates(req)) + list(_templates(sraw["expect"])):
+            head, _, attr = ref.partition(".")
+            if head == "vars":
+                if attr not in saved:
+                    raise fail("request", f"step {index + 1} uses ${{{ref}}}, but no earlier step saves {attr!r}", sraw)
+            elif head == "run":
+                if attr not in ("id", "prefix"):
+                    raise fail("request", f"${{{ref}}}: run has only 'id' and 'prefix'", sraw)
+            elif head not in needs:
+                raise fail("request", f"${{{ref}}} names {head!r}, which is not in the case's 'needs'", sraw)
+            elif not attr:
+                raise fail("request", f"${{{ref}}} needs an attribute keyword, e.g. ${{{head}.SOPInstanceUID}}", sraw)
+        try:
+            body = _body(req.get("body"))
+        except ValueError as exc:
+            raise fail("body", str(exc), req) from None
+        if body is not None:
+            keys = body.value if body.kind == "stow" else [p["instance"] for p in body.value if "instance" in p] if body.kind == "parts" else []
+            for key in keys:
+                if key not in needs:
+                    raise fail("body", f"stow body names {key!r}, which is not in the case's 'needs'", req)
+        expectations = []
+        exp_list: LineList = sraw["expect"]
+        for k, item in enumerate(exp_list):
+            (name, args), = item.items()
+            expectations.append(Expectation(check=name, args=args, line=exp_list.item_lines[k]))
+        save = tuple((str(k), str(v)) for k, v in (sraw.get("save") or {}).items())
+        saved.update(k for k, _ in save)
+        spec = RequestSpec(
+            method=req.get("method", "GET"), path=req["path"], query=_pairs(req.get("query")),
+            raw_query=req.get("raw_query"), query_encoding=req.get("query_encoding", "minimal"),
+            headers=_pairs(req.get("headers")), body=body, follow_redirects=bool(req.get("follow_redirects", False)),
+        )
+        if spec.raw_query is not None and spec.query:
+            raise fail("raw_query", "give either query or raw_query, not both", req)
+        return Step(name=sraw.get("name", f"{spec.method} {spec.path}"), request=spec,
+                    expect=tuple(expectations), save=save, line=sraw.line)

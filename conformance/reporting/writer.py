@@ -1,0 +1,123 @@
+"""Write results.json, junit.xml and summary.md from the same case records, so they always agree."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .. import EDITION, __version__
+from ..catalog import TRANSACTIONS, Catalog
+from .record import VERDICTS, CaseRecord
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    url: str
+    started: float
+    duration_s: float
+    run_id: str
+    state_dir: Path
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="seconds")
+
+
+def results_document(info: RunInfo, records: list[CaseRecord]) -> dict[str, object]:
+    server = next((r.server for r in records if r.server), "")
+    return {
+        "harness": {"name": "dicomweb-conformance", "version": __version__},
+        "target": {"url": info.url, "server": server},
+        "edition": EDITION,
+        "run_id": info.run_id,
+        "started": _iso(info.started),
+        "duration_s": round(info.duration_s, 3),
+        "counts": dict(Counter(r.verdict for r in records)),
+        "cases": [
+            {"id": r.id, "title": r.title, "transaction": r.transaction, "requirements": r.requirements,
+             "level": r.level, "verdict": r.verdict, "message": r.message, "duration_s": r.duration_s,
+             "source": r.source, "findings": r.findings}
+            for r in sorted(records, key=lambda r: r.id)
+        ],
+    }
+
+
+def junit_document(info: RunInfo, records: list[CaseRecord]) -> ET.ElementTree:
+    suites = ET.Element("testsuites", name="dicomweb-conformance", time=f"{info.duration_s:.3f}")
+    by_tx: dict[str, list[CaseRecord]] = defaultdict(list)
+    for r in records:
+        by_tx[r.transaction].append(r)
+    for tx in sorted(by_tx):
+        group = by_tx[tx]
+        counts = Counter(r.verdict for r in group)
+        suite = ET.SubElement(suites, "testsuite", name=tx, tests=str(len(group)), failures=str(counts["fail"]),
+                              errors=str(counts["error"]), skipped=str(counts["skip"]),
+                              time=f"{sum(r.duration_s for r in group):.3f}", timestamp=_iso(info.started))
+        for r in sorted(group, key=lambda r: r.id):
+            tc = ET.SubElement(suite, "testcase", classname=tx, name=r.id, time=f"{r.duration_s:.3f}", file=r.source)
+            props = ET.SubElement(tc, "properties")
+            ET.SubElement(props, "property", name="requirements", value=" ".join(r.requirements))
+            ET.SubElement(props, "property", name="level", value=r.level)
+            if r.verdict == "fail":
+                ET.SubElement(tc, "failure", message=r.message).text = "\n".join(r.findings) or r.message
+            elif r.verdict == "error":
+                ET.SubElement(tc, "error", message=r.message).text = r.message
+            elif r.verdict == "skip":
+                ET.SubElement(tc, "skipped", message=r.message)
+    ET.indent(suites)
+    return ET.ElementTree(suites)
+
+
+def summary_markdown(info: RunInfo, records: list[CaseRecord], catalog: Catalog) -> str:
+    counts = Counter(r.verdict for r in records)
+    lines = [
+        "# DICOMweb conformance summary", "",
+        f"- target: {info.url}",
+        f"- edition: PS3.18 {EDITION}; harness {__version__}; run {info.run_id}",
+        f"- started {_iso(info.started)}, {info.duration_s:.1f} s",
+        f"- cases: {len(records)} — " + ", ".join(f"{counts[v]} {v}" for v in VERDICTS), "",
+        "## Per transaction", "",
+        "| transaction | cases | pass | fail | skip | error |", "|---|---:|---:|---:|---:|---:|",
+    ]
+    by_tx: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in records:
+        by_tx[r.transaction][r.verdict] += 1
+    for tx in sorted(by_tx):
+        c = by_tx[tx]
+        lines.append(f"| {TRANSACTIONS.get(tx, tx)} (`{tx}`) | {sum(c.values())} | " + " | ".join(str(c[v]) for v in VERDICTS) + " |")
+    lines.append(f"| **total** | {len(records)} | " + " | ".join(str(counts[v]) for v in VERDICTS) + " |")
+    for verdict, title in (("fail", "Failures (the server does not conform)"), ("error", "Errors (target or harness trouble)")):
+        bad = sorted((r for r in records if r.verdict == verdict), key=lambda r: r.id)
+        if not bad:
+            continue
+        lines += ["", f"## {title}", ""]
+        for r in bad:
+            cites = ", ".join(f"{rid} (§{catalog.get(rid).section})" if catalog.get(rid) else rid for rid in r.requirements)
+            lines.append(f"- `{r.id}` [{r.level}; {cites}]: {_one_line(r.message)}")
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def write_artifacts(report_dir: Path, info: RunInfo, records: list[CaseRecord], catalog: Catalog) -> None:
+    report_dir.mkdir(parents=True, exist_ok=True)
+    doc = results_document(info, records)
+    (report_dir / "results.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    junit_document(info, records).write(report_dir / "junit.xml", encoding="utf-8", xml_declaration=True)
+    (report_dir / "summary.md").write_text(summary_markdown(info, records, catalog), encoding="utf-8")
+    seed_state = info.state_dir / f"seed-{info.run_id}.json"
+    if seed_state.exists():
+        state = json.loads(seed_state.read_text())
+        created = {"run_id": info.run_id, "uids": state.get("created_uids", []), "stored": state.get("outcomes", {})}
+        (report_dir / "created-uids.json").write_text(json.dumps(created, indent=1) + "\n", encoding="utf-8")
+    seed_log = info.state_dir / "seeding.log"
+    if seed_log.exists() and seed_log.parent != report_dir:
+        shutil.copyfile(seed_log, report_dir / "seeding.log")

@@ -1,0 +1,1 @@
+"""HTTP transport: exact request building, streamed responses, transcripts, redaction."""

@@ -24,6 +24,12 @@ CASE_KEY = pytest.StashKey[Case]()
 class CaseFile(pytest.File):
     """One YAML file of cases."""
 
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+        # A case-file mistake is shown as file:line and what is wrong, never as a traceback.
+        if isinstance(excinfo.value, CaseFileError):
+            return f"case file error: {excinfo.value}"
+        return str(super().repr_failure(excinfo))
+
     def collect(self) -> Iterator[pytest.Item]:
         from .plugin import state_of
 

@@ -27,6 +27,7 @@ RECORD_PROPERTY = "dicomweb.record"
 def pytest_addoption(parser: pytest.Parser) -> None:
     g = parser.getgroup("dicomweb", "DICOMweb conformance")
     g.addoption("--dicomweb-url", help="base URL of the DICOMweb service under test")
+    g.addoption("--dicomweb-uri-url", help="URI service (WADO-URI) endpoint, e.g. http://host/wado")
     g.addoption("--dicomweb-auth", help="basic:USER:PASSWORD, bearer:TOKEN or header:NAME:VALUE (secrets may be env:VAR)")
     g.addoption("--dicomweb-timeout", type=float, default=30.0, help="seconds allowed for each request (default 30)")
     g.addoption("--dicomweb-read-only", action="store_true", help="never send a request that can change the target")

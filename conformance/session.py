@@ -16,7 +16,7 @@ from .checks.jsonds import first_value
 from .errors import Nonconformance, TargetError
 from .multipart import build_related
 from .runner.data import RunData, StoreOutcome
-from .runner.execute import CaseRun, Session, run_case
+from .runner.execute import CaseRun, NotOffered, Session, run_case
 from .transport.auth import parse_auth
 from .transport.client import ClientSettings, HttpClient
 from .transport.exchange import Exchange, HttpRequest
@@ -45,7 +45,8 @@ def open_session(config: pytest.Config, state: Any) -> RunSession:
                         auth=creds.auth() if creds else None)
     read_only = bool(config.getoption("dicomweb_read_only"))
     data = RunData(run_id=state.run_id, state_dir=state.state_dir, read_only=read_only)
-    session = RunSession(base_url=url.rstrip("/"), client=client, data=data, redactor=redactor, read_only=read_only)
+    session = RunSession(base_url=url.rstrip("/"), client=client, data=data, redactor=redactor, read_only=read_only,
+                         uri_url=config.getoption("dicomweb_uri_url"))
     data.store_study = lambda study, insts: _store_study(session, study, insts)
     return session
 
@@ -96,6 +97,8 @@ def run_item(case: Case, session: RunSession, item: pytest.Item) -> None:
     run = CaseRun(case=case)
     try:
         run_case(case, session, run)
+    except NotOffered as exc:
+        pytest.skip(str(exc))
     finally:
         _attach(run, session, item)
         run.close()

@@ -40,12 +40,13 @@ class Body:
 class RequestSpec:
     method: str
     path: str
-    query: tuple[tuple[str, str], ...] = ()
+    query: tuple[tuple[str, str | tuple[str, ...]], ...] = ()  # a tuple value is a comma-separated list
     raw_query: str | None = None
     query_encoding: str = "minimal"
     headers: tuple[tuple[str, str], ...] = ()
     body: Body | None = None
     follow_redirects: bool = False
+    service: str = "dicomweb"  # which base URL: the RESTful services or the URI service (WADO-URI)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Case:
     description: str = ""
     feature: str | None = None
     needs: tuple[str, ...] = ()
+    makes: tuple[tuple[str, str], ...] = ()  # case-local fresh copies: (name, source fixture key)
     tentative: str | None = None
     edition: str | None = None  # set when a case checks a rule of one edition only
     tags: tuple[str, ...] = field(default_factory=tuple)
@@ -81,3 +83,7 @@ class Case:
     def writes(self) -> bool:
         """True if any step could change the target (read-only runs skip such cases)."""
         return any(s.request.method.upper() not in READ_METHODS for s in self.steps)
+
+    @property
+    def instance_names(self) -> tuple[str, ...]:
+        return self.needs + tuple(name for name, _ in self.makes)

@@ -41,7 +41,8 @@ def _schema_errors(doc: Any, path: str) -> None:
 
 
 def _explain(err: jsonschema.ValidationError) -> str:
-    if err.validator == "additionalProperties" and err.schema_path and "expectation" in str(list(err.schema_path)):
+    path = list(err.absolute_path)
+    if err.validator == "additionalProperties" and len(path) >= 2 and path[-2] == "expect":
         return f"{err.message} (unknown check; known checks: {', '.join(c.name for c in REGISTRY.checks())})"
     return err.message
 
@@ -49,9 +50,16 @@ def _explain(err: jsonschema.ValidationError) -> str:
 def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
     if value is None:
         return ()
-    if isinstance(value, dict):
-        return tuple((str(k), _scalar(v)) for k, v in value.items())
-    return tuple((str(k), _scalar(v)) for k, v in value)
+    items = value.items() if isinstance(value, dict) else value
+    return tuple((str(k), _scalar(v)) for k, v in items)
+
+
+def _query_pairs(value: Any) -> tuple[tuple[str, Any], ...]:
+    """Like _pairs, but a list value stays a tuple: its items are sent comma-separated."""
+    if value is None:
+        return ()
+    items = value.items() if isinstance(value, dict) else value
+    return tuple((str(k), tuple(_scalar(x) for x in v) if isinstance(v, list) else _scalar(v)) for k, v in items)
 
 
 def _scalar(v: Any) -> str:
@@ -129,14 +137,21 @@ class CaseParser:
         for key in needs:
             if key not in known:
                 raise fail("needs", f"unknown fixture instance {key!r}; known: {', '.join(sorted(known))}")
+        makes = tuple((str(k), str(v)) for k, v in (raw.get("makes") or {}).items())
+        for name, source in makes:
+            if name in known:
+                raise fail("makes", f"{name!r} is a fixture key; give the fresh copy another name")
+            if source not in known:
+                raise fail("makes", f"unknown fixture instance {source!r} to copy; known: {', '.join(sorted(known))}")
+        names = needs + tuple(n for n, _ in makes)
         steps = []
         saved: set[str] = set()
         for j, sraw in enumerate(raw["steps"]):
-            steps.append(self._step(sraw, j, path, raw, needs, saved, fail))
+            steps.append(self._step(sraw, j, path, raw, names, saved, fail))
         return Case(
             id=raw["id"], title=raw["title"], transaction=tx, requirements=tuple(raw["requirements"]),
             level=raw["level"], steps=tuple(steps), source=Source(path, line),
-            description=raw.get("description", ""), feature=raw.get("feature", default_feature), needs=needs,
+            description=raw.get("description", ""), feature=raw.get("feature", default_feature), needs=needs, makes=makes,
             tentative=raw.get("tentative"), edition=raw.get("edition"), tags=tuple(raw.get("tags", ())),
         )
 
@@ -152,7 +167,7 @@ class CaseParser:
                 if attr not in ("id", "prefix"):
                     raise fail("request", f"${{{ref}}}: run has only 'id' and 'prefix'", sraw)
             elif head not in needs:
-                raise fail("request", f"${{{ref}}} names {head!r}, which is not in the case's 'needs'", sraw)
+                raise fail("request", f"${{{ref}}} names {head!r}, which is not in the case's 'needs' or 'makes'", sraw)
             elif not attr:
                 raise fail("request", f"${{{ref}}} needs an attribute keyword, e.g. ${{{head}.SOPInstanceUID}}", sraw)
         try:
@@ -163,7 +178,7 @@ class CaseParser:
             keys = body.value if body.kind == "stow" else [p["instance"] for p in body.value if "instance" in p] if body.kind == "parts" else []
             for key in keys:
                 if key not in needs:
-                    raise fail("body", f"stow body names {key!r}, which is not in the case's 'needs'", req)
+                    raise fail("body", f"body names instance {key!r}, which is not in the case's 'needs' or 'makes'", req)
         expectations = []
         exp_list: LineList = sraw["expect"]
         for k, item in enumerate(exp_list):
@@ -172,9 +187,10 @@ class CaseParser:
         save = tuple((str(k), str(v)) for k, v in (sraw.get("save") or {}).items())
         saved.update(k for k, _ in save)
         spec = RequestSpec(
-            method=req.get("method", "GET"), path=req["path"], query=_pairs(req.get("query")),
+            method=req.get("method", "GET"), path=req["path"], query=_query_pairs(req.get("query")),
             raw_query=req.get("raw_query"), query_encoding=req.get("query_encoding", "minimal"),
             headers=_pairs(req.get("headers")), body=body, follow_redirects=bool(req.get("follow_redirects", False)),
+            service=req.get("service", "dicomweb"),
         )
         if spec.raw_query is not None and spec.query:
             raise fail("raw_query", "give either query or raw_query, not both", req)

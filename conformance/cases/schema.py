@@ -23,9 +23,14 @@ def _string_map() -> dict[str, Any]:
     return {"type": "object", "additionalProperties": {"type": ["string", "number"]}}
 
 
-def _pairs() -> dict[str, Any]:
-    pair = {"type": "array", "prefixItems": [{"type": "string"}, {"type": ["string", "number"]}], "minItems": 2, "maxItems": 2}
-    return {"oneOf": [_string_map(), {"type": "array", "items": pair}]}
+def _pairs(lists: bool = False) -> dict[str, Any]:
+    value: dict[str, Any] = {"type": ["string", "number"]}
+    if lists:
+        value = {"oneOf": [value, {"type": "array", "items": {"type": ["string", "number"]}, "minItems": 1,
+                                   "description": "a list: items encoded one by one, joined by raw commas"}]}
+    mapping = {"type": "object", "additionalProperties": value}
+    pair = {"type": "array", "prefixItems": [{"type": "string"}, value], "minItems": 2, "maxItems": 2}
+    return {"oneOf": [mapping, {"type": "array", "items": pair}]}
 
 
 def _body() -> dict[str, Any]:
@@ -66,12 +71,13 @@ def _request() -> dict[str, Any]:
         "properties": {
             "method": {"enum": ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]},
             "path": {"type": "string", "description": "path relative to the target base URL; ${instance.Keyword} and ${vars.name} are filled in"},
-            "query": {**_pairs(), "description": "query parameters, encoded by query_encoding"},
+            "query": {**_pairs(lists=True), "description": "query parameters, encoded by query_encoding; repeat a name with the list-of-pairs form"},
             "raw_query": {"type": "string", "description": "query string sent exactly as written (after ${...} filling)"},
-            "query_encoding": {"enum": ["minimal", "strict"]},
+            "query_encoding": {"enum": ["minimal", "encode-unreserved"]},
             "headers": _pairs(),
             "body": _body(),
             "follow_redirects": {"type": "boolean"},
+            "service": {"enum": ["dicomweb", "uri"], "description": "uri: relative to the URI service (WADO-URI) endpoint"},
         },
     }
 
@@ -111,7 +117,9 @@ def build_schema(registry: Registry) -> dict[str, Any]:
             "requirements": {"type": "array", "items": {"type": "string"}, "minItems": 1},
             "level": {"enum": ["shall", "should", "may"]},
             "feature": {"type": "string"},
-            "needs": {"type": "array", "items": {"type": "string"}},
+            "needs": {"type": "array", "items": {"type": "string"}, "description": "fixture instances stored before the case runs"},
+            "makes": {"type": "object", "propertyNames": {"pattern": VAR_PATTERN}, "additionalProperties": {"type": "string"},
+                      "description": "case-local fresh copies (new UIDs) of fixture instances, for cases that store: name -> fixture key"},
             "tentative": {"type": "string", "description": "the draft supplement or change proposal this case comes from"},
             "edition": {"type": "string"},
             "tags": {"type": "array", "items": {"type": "string"}},

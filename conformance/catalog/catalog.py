@@ -72,7 +72,11 @@ def _parse(raw: object, source: str) -> Catalog:
     for entry in raw["requirements"]:
         if not isinstance(entry, dict) or "id" not in entry:
             raise UsageError(f"{source}: every requirement needs an 'id': {entry!r}")
-        known = {k: (str(v) if v is not None else None) for k, v in entry.items() if k in fields}
+        bad = [k for k, v in entry.items() if k in fields and v is not None and not isinstance(v, str)]
+        if bad:
+            # e.g. an unquoted `no` is YAML for false: refuse rather than store "False"
+            raise UsageError(f"{source}: requirement {entry['id']}: {', '.join(bad)} must be text (quote it)")
+        known = {k: v for k, v in entry.items() if k in fields}
         try:
             req = Requirement(**known)  # type: ignore[arg-type]
         except TypeError as exc:

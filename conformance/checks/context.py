@@ -12,13 +12,13 @@ from ..transport.query import parse_query
 from ..transport.response import Response
 
 if TYPE_CHECKING:
-    from ..runner.data import RunData
+    from ..runner.data import CaseData
 
 
 @dataclass
 class CheckContext:
     exchange: Exchange
-    data: "RunData"
+    data: "CaseData"
     base_url: str
     variables: dict[str, Any] = field(default_factory=dict)
     render: Callable[[str], str] = str  # fills ${...} templates in check arguments

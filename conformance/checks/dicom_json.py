@@ -14,7 +14,7 @@ MAX_SHOWN = 10
 @check("dicom_json", {"type": "object", "additionalProperties": False, "properties": {
     "context": {"enum": ["generic", "search", "metadata", "store-response"]},
     "count": {"type": "integer", "minimum": 0, "description": "exact number of datasets in the array"}}},
-    requirement="JSON-MODEL")
+    requirement="JSON-WELL-FORMED")
 def dicom_json(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
     """The body is a DICOM JSON Model document (PS3.18 Annex F), validated strictly; optionally with exactly `count` datasets."""
     from ..dicom.json_model import validate_json
@@ -77,7 +77,7 @@ def attributes_present(ctx: CheckContext, tags: list[str]) -> Outcome:
     return problems[:MAX_SHOWN]
 
 
-@check("metadata_of", {"type": "array", "items": {"type": "string"}, "minItems": 1}, requirement="RETRIEVE-METADATA")
+@check("metadata_of", {"type": "array", "items": {"type": "string"}, "minItems": 1}, requirement="RETRIEVE-METADATA-RESOURCES")
 def metadata_of(ctx: CheckContext, keys: list[str]) -> Outcome:
     """The body is the metadata of exactly these fixture instances: one dataset each, every attribute equal to what was stored (bulk data may be a BulkDataURI)."""
     from ..dicom.compare import compare_json_to_dataset

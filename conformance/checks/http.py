@@ -33,7 +33,8 @@ def status(ctx: CheckContext, expected: int | dict[str, Any]) -> Outcome:
 @check("media_type", {"oneOf": [
     {"type": "string"},
     {"type": "object", "required": ["type"], "additionalProperties": False,
-     "properties": {"type": {"type": "string"}, "params": {"type": "object", "additionalProperties": {"type": "string"}}}},
+     "properties": {"type": {"type": "string"}, "params": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "without_params": {"type": "array", "items": {"type": "string"}, "description": "parameters that must not appear"}}},
 ]})
 def media_type(ctx: CheckContext, expected: str | dict[str, Any]) -> Outcome:
     """Content-Type names exactly this media type (case-insensitive), with these parameters if given."""
@@ -48,6 +49,9 @@ def media_type(ctx: CheckContext, expected: str | dict[str, Any]) -> Outcome:
     problems = []
     if ct.media_type != want.lower():
         problems.append(f"Content-Type is {ct.media_type}, expected {want}")
+    for key in ([] if isinstance(expected, str) else expected.get("without_params", [])):
+        if key.lower() in ct.params:
+            problems.append(f"Content-Type {raw!r} carries a {key} parameter, which it must not")
     for key, value in params.items():
         got = ct.params.get(key.lower())
         if got is None:

@@ -21,7 +21,7 @@ MAX_SHOWN = 10
     "type": {"type": "string", "description": "the multipart/related type parameter and each part's media type"},
     "parts": {"type": "integer", "minimum": 0},
     "transfer_syntax": {"type": "string", "description": "the transfer-syntax parameter each part must carry"}}},
-    requirement="MEDIA-MULTIPART")
+    requirement="MEDIA-MULTIPART-TYPE-BOUNDARY")
 def multipart(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
     """The body is a well-framed multipart/related message (RFC 2387) whose type parameter and parts' Content-Type match."""
     resp = ctx.response
@@ -80,6 +80,21 @@ def instances(ctx: CheckContext, keys: list[str]) -> Outcome:
     return problems[:MAX_SHOWN]
 
 
+@check("dicom_file", {"type": "string", "description": "the fixture instance the body must be"},
+       requirement="RETRIEVE-INSTANCE-FIDELITY")
+def dicom_file(ctx: CheckContext, key: str) -> Outcome:
+    """The (single-part) body is a DICOM Part 10 file equal to the stored fixture instance."""
+    inst = ctx.data.instance(key)
+    body = ctx.response.read()
+    try:
+        got = _read_part10(body)
+    except Exception as exc:  # pydicom raises many kinds on garbage
+        return f"body ({len(body)} bytes, starts {body[:8]!r}) is not a DICOM Part 10 file: {exc}"
+    if str(got.get("SOPInstanceUID", "")) != inst.dataset.SOPInstanceUID:
+        return f"body is SOP Instance {got.get('SOPInstanceUID')}, expected {inst.key} ({inst.dataset.SOPInstanceUID})"
+    return _differences(inst, got)
+
+
 def _differences(inst: Any, got: pydicom.Dataset) -> list[str]:
     sent: pydicom.Dataset = inst.dataset
     got_ts = str(got.file_meta.get("TransferSyntaxUID", "")) if got.file_meta else ""
@@ -99,7 +114,7 @@ def _differences(inst: Any, got: pydicom.Dataset) -> list[str]:
 
 @check("frames", {"type": "object", "required": ["instance", "frames"], "additionalProperties": False, "properties": {
     "instance": {"type": "string"}, "frames": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1}}},
-    requirement="RETRIEVE-FRAMES")
+    requirement="RETRIEVE-FRAMES-ORDER")
 def frames(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
     """The multipart body holds the requested frames of the instance, in the order asked, each equal to the stored frame."""
     inst = ctx.data.instance(spec["instance"])
@@ -122,7 +137,7 @@ def _part_digests(ctx: CheckContext) -> Any:
 
 @check("image", {"type": "object", "required": ["format"], "additionalProperties": False, "properties": {
     "format": {"enum": ["jpeg", "png", "gif", "jp2"]}, "width": {"type": "integer"}, "height": {"type": "integer"}}},
-    requirement="RENDER-MEDIA")
+    requirement="RENDER-CONTENT-TYPE")
 def image(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
     """The body is a decodable image of this format (and these dimensions, if given)."""
     from PIL import Image, UnidentifiedImageError

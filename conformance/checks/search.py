@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import HarnessError
 from .context import CheckContext
 from .jsonds import LEVEL_UID, datasets, uid_of
 from .registry import Outcome, check
@@ -11,9 +12,13 @@ from .registry import Outcome, check
 MAX_SHOWN = 5
 
 
+class OracleDisagrees(HarnessError):
+    """The oracle's prediction contradicts what the case author stated."""
+
+
 @check("search_results", {"type": "object", "additionalProperties": False, "properties": {
     "count": {"type": "integer", "minimum": 0, "description": "also assert the oracle's own answer has this size (guards the case)"}}},
-    requirement="SEARCH-MATCHING")
+    requirement="SEARCH-MATCH-CFIND-SEMANTICS")
 def search_results(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
     """The results, restricted to this run's data, are exactly the entities the harness's own matching of the query against the stored data predicts (computed, not written by hand)."""
     from ..oracle.oracle import expected_results
@@ -22,7 +27,9 @@ def search_results(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
     query = parse_search(ctx.resource, ctx.query)
     expected = expected_results(ctx.data.stored_datasets(), query)
     if "count" in spec and len(expected.uids) != spec["count"]:
-        ctx.note(f"oracle predicts {len(expected.uids)} result(s), the case says {spec['count']}")
+        # The case author's expectation guards the oracle (and the fixtures): a mismatch is the harness's problem.
+        raise OracleDisagrees(f"the oracle predicts {len(expected.uids)} result(s) but the case states {spec['count']}; "
+                              "the fixtures, the oracle or the case is wrong")
     run_uids = ctx.data.corpus.uids()
     key = LEVEL_UID[query.level]
     got = [uid_of(ds, key) for ds in datasets(ctx.response)] if ctx.response.size else []

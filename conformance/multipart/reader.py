@@ -33,6 +33,8 @@ class MultipartReader:
     def __init__(self, boundary: str, *, max_header_bytes: int = 16384, max_preamble_bytes: int = 1 << 20) -> None:
         check_boundary(boundary, strict=False)
         self._dash_boundary = b"--" + boundary.encode("ascii")
+        self._dash_text = repr("--" + boundary)  # for messages
+        self._close_text = repr("--" + boundary + "--")
         self._lf_delimiter = b"\n" + self._dash_boundary  # what we search for; a real one has CR before it
         self._keep = len(self._lf_delimiter) + 1  # enough tail to see a split delimiter and its CR
         self._max_header_bytes = max_header_bytes
@@ -106,10 +108,10 @@ class MultipartReader:
             raise MultipartError("close delimiter line ends with CR without LF", end)
         if state == _PREAMBLE:
             if end == 0:
-                raise MultipartError(f"body is empty; expected the opening delimiter {self._dash_boundary!r}", 0)
+                raise MultipartError(f"body is empty; expected the opening delimiter {self._dash_text}", 0)
             raise MultipartError(
-                f"no opening delimiter found: the body neither starts with {self._dash_boundary!r} nor contains "
-                f"CRLF {self._dash_boundary!r}{self._bare_lf_hint()}",
+                f"no opening delimiter found: the body neither starts with {self._dash_text} nor contains "
+                f"CRLF {self._dash_text}{self._bare_lf_hint()}",
                 end,
             )
         if state == _DELIMITER:
@@ -119,7 +121,10 @@ class MultipartReader:
                 end,
             )
         if state == _HEADERS:
-            raise MultipartError(f"stream ended inside the header block of part {self._index}", end)
+            hint = ""
+            if rest.startswith(self._dash_boundary):
+                hint = "; its first line looks like a delimiter, but a part needs an empty line (CRLF) first"
+            raise MultipartError(f"stream ended inside the header block of part {self._index}{hint}", end)
         raise MultipartError(
             f"missing close delimiter: stream ended inside the body of part {self._index} after "
             f"{self._part_size + len(rest)} body bytes{self._bare_lf_hint()}",
@@ -130,7 +135,7 @@ class MultipartReader:
         if self._bare_lf_at is None:
             return ""
         return (
-            f"; a LF {self._dash_boundary!r} without CR was seen at offset {self._bare_lf_at}: "
+            f"; a LF {self._dash_text} without CR was seen at offset {self._bare_lf_at}: "
             "LF was used where CRLF is required (RFC 2046 §5.1.1)"
         )
 
@@ -186,9 +191,9 @@ class MultipartReader:
         preamble_end = self._base + (cr_at if cr_at >= 0 else max(pos, len(buf) - self._keep))
         if preamble_end > self._max_preamble_bytes:
             raise MultipartError(
-                f"no opening delimiter {dash_boundary!r} within the first {self._max_preamble_bytes} bytes "
+                f"no opening delimiter {self._dash_text} within the first {self._max_preamble_bytes} bytes "
                 f"(wrong boundary, or preamble too long){self._bare_lf_hint()}",
-                preamble_end,
+                self._max_preamble_bytes,
             )
         if cr_at < 0:
             return max(pos, len(buf) - self._keep), False
@@ -208,8 +213,8 @@ class MultipartReader:
             self._state = _CLOSE
             return pos + 2, True
         after = _PADDING_RE.match(buf, pos).end()  # type: ignore[union-attr]
+        self._check_padding_length(after - pos, pos)
         if after == size or (buf[after] == _CR and after + 1 == size):
-            self._check_padding_length(after - pos, pos)
             return pos, False
         if buf[after] == _CR and buf[after + 1] == _LF:
             self._index += 1
@@ -218,33 +223,34 @@ class MultipartReader:
             self._header_fields = []
             self._header_size = 0
             return after + 2, True
-        raise self._bad_line_end(buf, after, f"delimiter {self._dash_boundary!r} at offset {self._delimiter_offset}")
+        what = f"delimiter {self._dash_text} at offset {self._delimiter_offset}"
+        raise self._bad_line_end(buf, after, what, may_close=True)
 
     def _step_close(self, buf: bytes, pos: int) -> tuple[int, bool]:
         """After "--boundary--": transport padding, then end of body or CRLF and the epilogue."""
         size = len(buf)
         after = _PADDING_RE.match(buf, pos).end()  # type: ignore[union-attr]
+        self._check_padding_length(after - pos, pos)
         if after == size or (buf[after] == _CR and after + 1 == size):
-            self._check_padding_length(after - pos, pos)
             return pos, False
         if buf[after] == _CR and buf[after + 1] == _LF:
             self._state = _EPILOGUE
             return size, False
-        raise self._bad_line_end(buf, after, f"close delimiter {self._dash_boundary + b'--'!r}")
+        raise self._bad_line_end(buf, after, f"close delimiter {self._close_text}", may_close=False)
 
     def _check_padding_length(self, length: int, pos: int) -> None:
         if length > self._max_header_bytes:
             raise MultipartError(f"transport padding after a delimiter exceeds {self._max_header_bytes} bytes", self._base + pos)
 
-    def _bad_line_end(self, buf: bytes, at: int, what: str) -> MultipartError:
+    def _bad_line_end(self, buf: bytes, at: int, what: str, *, may_close: bool) -> MultipartError:
         offset = self._base + at
         if buf[at] == _LF:
             return MultipartError(f"{what} ends its line with a bare LF; CRLF is required (RFC 2046 §5.1.1)", offset)
         if buf[at] == _CR:
             return MultipartError(f"{what} is followed by CR without LF", offset)
         return MultipartError(
-            f"{what} is followed by {buf[at:at + 20]!r}; expected optional spaces/tabs and CRLF"
-            + (", or '--' for the close delimiter" if "close" not in what else "")
+            f"{what} is followed by {buf[at:at + 1]!r}; expected optional spaces/tabs and CRLF"
+            + (", or '--' for the close delimiter" if may_close else "")
             + " (a line that starts with the boundary is always a delimiter, RFC 2046 §5.1.1)",
             offset,
         )
@@ -261,15 +267,15 @@ class MultipartReader:
                 if self._header_size + len(buf) - pos > self._max_header_bytes:
                     raise self._header_block_too_large(pos)
                 return pos, False
+            self._header_size += lf + 1 - pos
+            if self._header_size > self._max_header_bytes:
+                raise self._header_block_too_large(pos)
             if lf == pos or buf[lf - 1] != _CR:
                 raise MultipartError(
                     f"header block of part {self._index} has a line ending in a bare LF; CRLF is required "
                     "(RFC 2046 §5.1.1)",
                     self._base + lf,
                 )
-            self._header_size += lf + 1 - pos
-            if self._header_size > self._max_header_bytes:
-                raise self._header_block_too_large(pos)
             if lf == pos + 1:  # the empty line: headers are complete
                 headers = PartHeaders(b"".join(self._header_lines), tuple(self._header_fields))
                 return self._start_body(headers, lf + 1, events), True
@@ -279,7 +285,7 @@ class MultipartReader:
 
     def _whole_header_block(self, buf: bytes, pos: int, events: list[Event]) -> int:
         """Fast path when the whole block is in ``buf`` with clean CRLFs; -1 defers to the slow path."""
-        if buf.startswith(b"\r\n", pos):
+        if buf.startswith(b"\r\n", pos) and self._max_header_bytes >= 2:
             return self._start_body(PartHeaders(b"", ()), pos + 2, events)
         end = buf.find(b"\r\n\r\n", pos, pos + self._max_header_bytes)
         if end < 0:

@@ -109,3 +109,29 @@ class RunData:
         tmp.write_text(json.dumps(record, indent=1))
         tmp.replace(self._state_file)
         return outcomes
+
+
+@dataclass
+class CaseData:
+    """The run's data as one case sees it: fixture instances plus its own fresh copies."""
+
+    run: RunData
+    local: dict[str, Instance] = field(default_factory=dict)
+
+    def instance(self, key: str) -> Instance:
+        return self.local[key] if key in self.local else self.run.instance(key)
+
+    @property
+    def run_id(self) -> str:
+        return self.run.run_id
+
+    @property
+    def prefix(self) -> str:
+        return self.run.prefix
+
+    @property
+    def corpus(self) -> Corpus:
+        return self.run.corpus
+
+    def stored_datasets(self) -> list[Dataset]:
+        return self.run.stored_datasets()

@@ -19,9 +19,14 @@ from ..errors import CaseFileError, Finding, HarnessError, Nonconformance, Targe
 from ..transport.client import HttpClient
 from ..transport.exchange import Exchange
 from ..transport.response import BodyFormatError
-from .data import RunData
+from .data import CaseData, RunData
+from .fresh import fresh_copy
 from .render import Renderer
 from .save import extract
+
+
+class NotOffered(Exception):
+    """The target does not offer what the case needs (the case is skipped with this reason)."""
 
 
 @dataclass
@@ -47,20 +52,31 @@ class Session:
     base_url: str
     client: HttpClient
     data: RunData
+    uri_url: str | None = None  # the URI service (WADO-URI) endpoint, when the target has one
+
+    def base_for(self, service: str) -> str:
+        if service == "uri":
+            if not self.uri_url:
+                raise NotOffered("no URI service endpoint given (--uri-url), so WADO-URI cases cannot run")
+            return self.uri_url
+        return self.base_url
 
 
 def run_case(case: Case, session: Session, run: CaseRun) -> None:
     """Runs the case; raises Nonconformance on failure, TargetError/CaseFileError on error."""
     session.data.ensure_stored(case.needs)
+    data = CaseData(session.data, {name: fresh_copy(session.data.instance(src), name, session.data.run_id, case.id)
+                                   for name, src in case.makes})
     for step in case.steps:
-        _run_step(case, step, session, run)
+        _run_step(case, step, session, data, run)
         if run.findings:
             raise Nonconformance(run.findings)
 
 
-def _run_step(case: Case, step: Step, session: Session, run: CaseRun) -> None:
-    renderer = Renderer(session.data, run.variables, f"{case.source.path}:{step.line}")
-    request = renderer.request(step.request, session.base_url)
+def _run_step(case: Case, step: Step, session: Session, data: CaseData, run: CaseRun) -> None:
+    renderer = Renderer(data, run.variables, f"{case.source.path}:{step.line}")
+    base = session.base_for(step.request.service)
+    request = renderer.request(step.request, base)
     exchange = Exchange(index=len(run.exchanges), step=step.name, request=request)
     run.exchanges.append(exchange)
     t0 = time.monotonic()
@@ -74,7 +90,7 @@ def _run_step(case: Case, step: Step, session: Session, run: CaseRun) -> None:
         raise
     finally:
         exchange.duration_s = time.monotonic() - t0
-    ctx = CheckContext(exchange=exchange, data=session.data, base_url=session.base_url,
+    ctx = CheckContext(exchange=exchange, data=data, base_url=base,
                        variables=run.variables, render=renderer.text)
     for exp in step.expect:
         check = REGISTRY.get(exp.check)

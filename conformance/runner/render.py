@@ -9,15 +9,17 @@ from pydicom.multival import MultiValue
 
 from ..cases.model import Body, RequestSpec, Step
 from ..cases.parse import TEMPLATE
-from ..errors import CaseFileError
+from urllib.parse import urlsplit
+
+from ..errors import CaseFileError, TargetError
 from ..multipart import build_related
 from ..transport.exchange import HttpRequest
 from ..transport.query import build_query
-from .data import RunData
+from .data import CaseData
 
 
 class Renderer:
-    def __init__(self, data: RunData, variables: dict[str, Any], where: str) -> None:
+    def __init__(self, data: CaseData, variables: dict[str, Any], where: str) -> None:
         self.data = data
         self.variables = variables
         self.where = where
@@ -49,8 +51,14 @@ class Renderer:
         if spec.raw_query is not None:
             query = self.text(spec.raw_query)
         else:
-            query = build_query([(self.text(k), self.text(v)) for k, v in spec.query], spec.query_encoding)  # type: ignore[arg-type]
+            pairs = [(self.text(k), tuple(self.text(x) for x in v) if isinstance(v, tuple) else self.text(v))
+                     for k, v in spec.query]
+            query = build_query(pairs, spec.query_encoding)  # type: ignore[arg-type]
         url = base_url.rstrip("/") + path + (f"?{query}" if query else "")
+        if path.startswith(("http://", "https://")):
+            url = same_origin(path, base_url) + (f"?{query}" if query else "")
+        if spec.service == "uri" and path in ("", "/") and query:
+            url = base_url + f"?{query}"  # WADO-URI: the endpoint itself takes the query
         headers = [(self.text(k), self.text(v)) for k, v in spec.headers]
         body, ctype, summary = self.body(spec.body) if spec.body else (None, None, "")
         if ctype and not any(k.lower() == "content-type" for k, _ in headers):
@@ -91,6 +99,15 @@ class Renderer:
             boundary = natural.split("boundary=")[-1].strip('"') if natural and "boundary=" in natural else ""
             ctype = body.content_type.replace("{boundary}", boundary) or None
         return data, ctype, summary
+
+
+def same_origin(url: str, base_url: str) -> str:
+    """An absolute URL taken from a response (e.g. a RetrieveURL) is followed only on the
+    target's own origin: the harness never sends requests anywhere else."""
+    a, b = urlsplit(url), urlsplit(base_url)
+    if (a.scheme, a.netloc) != (b.scheme, b.netloc):
+        raise TargetError(f"refusing to follow {url}: it is not on the target's origin {b.scheme}://{b.netloc}")
+    return url
 
 
 def step_where(step: Step, source_path: str) -> str:

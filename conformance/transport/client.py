@@ -34,7 +34,7 @@ def _verify(value: bool | str) -> bool | ssl.SSLContext:
 
 
 def _fail(message: str) -> Nonconformance:
-    return Nonconformance([Finding(check="http", message=message, requirement="GEN-HTTP")])
+    return Nonconformance([Finding(check="http", message=message, requirement="GEN-STATUS-3DIGIT")])
 
 
 class HttpClient:

@@ -1,12 +1,16 @@
 """Query strings built by the harness, byte for byte.
 
-httpx's ``params=`` percent-encodes characters such as ``* ^ , ?`` that DICOMweb
-queries carry raw; whether a server treats the raw and the encoded forms alike
-is itself a test (RFC 3986 §2.1, §3.4). So the harness encodes by policy:
+httpx's ``params=`` encodes by its own rules; DICOMweb defines its own
+(PS3.18 §8.3.1, §8.3.4.1): a qp-value is made of RFC 3986 unreserved characters,
+percent-encodings and the qp-special characters ``! $ ' ( ) * + ; : @ / ?``;
+everything else (``^``, ``,`` inside a value, ``#``, ``[``, ``]``, ``&``, ``=``,
+space, non-ASCII) is percent-encoded. Commas separate list items.
 
-- ``minimal``: encode only what would change the meaning of the query or is not
-  allowed in a URI at all (``% & = + #``, space, controls, non-ASCII).
-- ``strict``: encode every byte that is not an RFC 3986 unreserved character.
+Policies:
+- ``minimal``: what a conforming user agent sends (the rules above; ``+`` is
+  encoded too, so no server can mistake it for a form-encoded space).
+- ``encode-unreserved``: additionally encode every unreserved character. RFC 3986
+  §2.3 makes such URIs equivalent, so a server must answer them identically.
 """
 
 from __future__ import annotations
@@ -15,22 +19,41 @@ from collections.abc import Iterable
 from typing import Literal
 from urllib.parse import quote, unquote
 
-Encoding = Literal["minimal", "strict"]
+Encoding = Literal["minimal", "encode-unreserved"]
+QueryValue = str | tuple[str, ...]
 
-# RFC 3986 sub-delims and ':' '@' '/' '?' may appear raw in a query; '&', '=' and
-# '+' delimit or mean something inside application/x-www-form-urlencoded style queries.
-# '^' is outside RFC 3986 but PN queries carry it raw in practice, so minimal keeps it.
-_MINIMAL_SAFE = "!$'()*,;:@/?^-._~"
-_STRICT_SAFE = "-._~"
+_QP_SPECIAL = "!$'()*;:@/?"  # '+' left out on purpose: see the module docstring
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
 
 def encode_component(text: str, encoding: Encoding = "minimal") -> str:
-    safe = _MINIMAL_SAFE if encoding == "minimal" else _STRICT_SAFE
-    return quote(text, safe=safe, encoding="utf-8")
+    encoded = quote(text, safe=_QP_SPECIAL, encoding="utf-8")
+    if encoding == "encode-unreserved":
+        encoded = "".join(f"%{ord(c):02X}" if c in _UNRESERVED else c for c in encoded_chars(encoded))
+    return encoded
 
 
-def build_query(pairs: Iterable[tuple[str, str]], encoding: Encoding = "minimal") -> str:
-    return "&".join(f"{encode_component(k, encoding)}={encode_component(v, encoding)}" for k, v in pairs)
+def encoded_chars(encoded: str) -> Iterable[str]:
+    """Split an encoded string into characters and whole %XX triplets."""
+    i = 0
+    while i < len(encoded):
+        if encoded[i] == "%":
+            yield encoded[i:i + 3]
+            i += 3
+        else:
+            yield encoded[i]
+            i += 1
+
+
+def encode_value(value: QueryValue, encoding: Encoding = "minimal") -> str:
+    if isinstance(value, tuple):
+        return ",".join(encode_component(v, encoding) for v in value)  # the list separator stays raw
+    return encode_component(value, encoding)
+
+
+def build_query(pairs: Iterable[tuple[str, QueryValue]], encoding: Encoding = "minimal") -> str:
+    # Parameter names are qp-names (letters, digits, '_'): never encoded, so the name itself is what is tested.
+    return "&".join(f"{k}={encode_value(v, encoding)}" for k, v in pairs)
 
 
 def parse_query(raw: str) -> list[tuple[str, str]]:

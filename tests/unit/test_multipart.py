@@ -121,7 +121,7 @@ def test_a_delimiter_right_after_the_header_block_means_an_empty_body() -> None:
 
 
 def test_boundary_text_not_preceded_by_crlf_is_data() -> None:
-    body = b"--simple-boundary" + b"x\r--simple-boundary" + b"\n--simple-boundary--"
+    body = b"x--simple-boundary" + b"x\r--simple-boundary" + b"\n--simple-boundary--"
     assert parse(DASH + b"\r\n\r\n" + body + b"\r\n" + DASH + b"--") == [((), body)]
 
 
@@ -146,9 +146,10 @@ def test_empty_body_is_reported() -> None:
 
 
 def test_body_without_the_opening_delimiter_is_reported() -> None:
-    error = framing_error(b"--other\r\n\r\nx\r\n--other--")
+    body = b"--other\r\n\r\nx\r\n--other--"
+    error = framing_error(body)
     assert "no opening delimiter found" in error.reason
-    assert error.offset == 22
+    assert error.offset == len(body)
 
 
 def test_preamble_longer_than_the_limit_is_reported() -> None:
@@ -158,7 +159,8 @@ def test_preamble_longer_than_the_limit_is_reported() -> None:
 
 def test_delimiter_followed_by_other_text_is_reported() -> None:
     error = framing_error(DASH + b"\r\n\r\ndata\r\n" + DASH + b"-extra\r\n\r\n" + DASH + b"--")
-    assert "is followed by b'-extra" in error.reason
+    assert "is followed by b'-'" in error.reason
+    assert error.reason.startswith(f"delimiter '--{B}' at offset {len(DASH) + 10}")
     assert "a line that starts with the boundary is always a delimiter" in error.reason
     assert error.offset == len(DASH) + 10 + len(DASH)
 
@@ -199,7 +201,7 @@ def test_close_delimiter_before_any_part_is_reported() -> None:
 
 def test_text_after_the_close_delimiter_without_crlf_is_reported() -> None:
     error = framing_error(DASH + b"\r\n\r\nx\r\n" + DASH + b"--epilogue")
-    assert "close delimiter" in error.reason and "b'epilogue'" in error.reason
+    assert "close delimiter" in error.reason and "followed by b'e'" in error.reason
 
 
 def test_close_delimiter_line_ending_in_bare_lf_is_reported() -> None:
@@ -232,8 +234,8 @@ def test_header_line_without_colon_is_reported() -> None:
 
 
 def test_missing_empty_line_before_the_next_delimiter_is_explained() -> None:
-    error = framing_error(DASH + b"\r\n" + DASH + b"--")
-    assert "looks like a delimiter" in error.reason
+    assert "looks like a delimiter" in framing_error(DASH + b"\r\n" + DASH + b"--").reason
+    assert "looks like a delimiter" in framing_error(DASH + b"\r\n" + DASH + b"--\r\n").reason
 
 
 def test_folded_header_lines_are_rejected_as_obsolete() -> None:
@@ -268,9 +270,9 @@ def test_parts_before_an_error_are_delivered_and_the_error_follows() -> None:
     events = reader.feed(body)
     assert events[-1] == PartEnd(0, 5)
     with pytest.raises(MultipartError, match="no colon"):
-        reader.close()
+        reader.feed(b"more")
     with pytest.raises(MultipartError, match="no colon"):
-        reader.feed(b"more")  # the reader stays failed
+        reader.close()  # the reader stays failed
 
 
 def test_feeding_after_close_is_a_programming_error() -> None:

@@ -91,31 +91,34 @@ class MultipartReader:
 
     def close(self) -> list[Event]:
         """Check that the body ended after the close delimiter; raise MultipartError if not."""
-        if self._closed:
-            return []
+        if self._error is None and not self._closed:
+            self._error = self._end_of_body_error()
         self._closed = True
         if self._error is not None:
             raise self._error
+        return []
+
+    def _end_of_body_error(self) -> MultipartError | None:
         end = self._base + len(self._buf)
         rest = self._buf
         state = self._state
         if state == _EPILOGUE:
-            return []
+            return None
         if state == _CLOSE:
             padding = _PADDING_RE.match(rest)
             if padding is not None and padding.end() == len(rest):
-                return []
-            raise MultipartError("close delimiter line ends with CR without LF", end)
+                return None
+            return MultipartError("close delimiter line ends with CR without LF", end)
         if state == _PREAMBLE:
             if end == 0:
-                raise MultipartError(f"body is empty; expected the opening delimiter {self._dash_text}", 0)
-            raise MultipartError(
+                return MultipartError(f"body is empty; expected the opening delimiter {self._dash_text}", 0)
+            return MultipartError(
                 f"no opening delimiter found: the body neither starts with {self._dash_text} nor contains "
                 f"CRLF {self._dash_text}{self._bare_lf_hint()}",
                 end,
             )
         if state == _DELIMITER:
-            raise MultipartError(
+            return MultipartError(
                 f"stream ended right after the delimiter at offset {self._delimiter_offset}; "
                 "expected CRLF or '--' (close delimiter)",
                 end,
@@ -124,10 +127,10 @@ class MultipartReader:
             hint = ""
             if rest.startswith(self._dash_boundary):
                 hint = "; its first line looks like a delimiter, but a part needs an empty line (CRLF) first"
-            raise MultipartError(f"stream ended inside the header block of part {self._index}{hint}", end)
-        raise MultipartError(
+            return MultipartError(f"stream ended inside the header block of part {self._index}{hint}", end)
+        return MultipartError(
             f"missing close delimiter: stream ended inside the body of part {self._index} after "
-            f"{self._part_size + len(rest)} body bytes{self._bare_lf_hint()}",
+            f"{self._part_size + len(rest)} bytes of its body{self._bare_lf_hint()}",
             end,
         )
 

@@ -273,6 +273,31 @@ def test_parts_before_an_error_are_delivered_and_the_error_follows() -> None:
         reader.feed(b"more")
     with pytest.raises(MultipartError, match="no colon"):
         reader.close()  # the reader stays failed
+    with pytest.raises(MultipartError, match="no colon"):
+        reader.close()
+
+
+def test_close_reports_a_missing_close_delimiter_every_time_it_is_called() -> None:
+    reader = MultipartReader(B)
+    reader.feed(DASH + b"\r\n\r\ntruncated")
+    for _ in range(2):
+        with pytest.raises(MultipartError, match="missing close delimiter"):
+            reader.close()
+
+
+def test_close_after_a_complete_body_returns_no_events_and_may_be_repeated() -> None:
+    reader = MultipartReader(B)
+    reader.feed(DASH + b"\r\n\r\nx\r\n" + DASH + b"--\r\n")
+    assert reader.close() == [] and reader.close() == []
+
+
+def test_bytearray_and_memoryview_chunks_are_accepted() -> None:
+    reader = MultipartReader(B)
+    events = reader.feed(bytearray(DASH + b"\r\n\r\nab"))
+    events += reader.feed(memoryview(b"cd\r\n" + DASH + b"--"))
+    events += reader.close()
+    assert b"".join(e.data for e in events if isinstance(e, PartData)) == b"abcd"
+    assert all(type(e.data) is bytes for e in events if isinstance(e, PartData))
 
 
 def test_feeding_after_close_is_a_programming_error() -> None:

@@ -79,7 +79,8 @@ def _base_pytest_args() -> list[str]:
     # The harness's own rootdir and no user conftest/ini surprises; -p dicomweb keeps the plugin on
     # even when entry points are disabled.
     return ["-p", "no:cacheprovider", "--rootdir", str(PROJECT_ROOT), "-c", str(PROJECT_ROOT / "pyproject.toml"),
-            "-o", "testpaths=", "-W", "ignore::pytest.PytestUnknownMarkWarning"]
+            "-o", "testpaths=", "-W", "ignore::pytest.PytestUnknownMarkWarning",
+            "-W", "ignore::pytest.PytestAssertRewriteWarning"]
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@
     Nonconformance         the server broke the standard   -> verdict "fail"
 
 Nonconformance is deliberately not a HarnessError: it is the harness working.
+It derives from AssertionError, which is how pytest and Allure recognise a failed check.
 """
 
 from __future__ import annotations
@@ -57,8 +58,11 @@ class Finding:
         return f"{where}{self.check}: {self.message}"
 
 
-class Nonconformance(Exception):
-    """The server's behaviour does not meet what the case expects."""
+class Nonconformance(AssertionError):
+    """The server's behaviour does not meet what the case expects.
+
+    An AssertionError so that every reporter (pytest, Allure) shows it as a failure, not as broken.
+    """
 
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = findings

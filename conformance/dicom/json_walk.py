@@ -17,6 +17,7 @@ from .values import STRING_CHECKS, check_number, check_pn_group
 from .vr import (
     ALL_VRS,
     BINARY_UNIT,
+    NUMBER_VRS,
     BINARY_VRS,
     BULKDATA_VRS,
     FIXED_LENGTH_VRS,
@@ -91,7 +92,9 @@ class JsonWalker:
     def __init__(self, context: str) -> None:
         self.context = context
         self.findings: list[ModelFinding] = []
-        self._ok: dict[str, set[object]] = {vr: set() for vr in ALL_VRS}  # values already found valid
+        # Values already found valid, per VR; scalars only (PN groups are kept under "PN").
+        self._ok: dict[str, set[object]] = {vr: set() for vr in (*STRING_VRS, *NUMBER_VRS, *NUMBER_OR_STRING_VRS)}
+        self._pn_ok: set[str] = set()
         self._value_checks = {vr: self._strings for vr in STRING_VRS}
         self._value_checks.update({vr: self._numbers for vr in ("FL", "FD", "SL", "SS", "UL", "US", *NUMBER_OR_STRING_VRS)})
         self._value_checks.update({"PN": self._person_names, "SQ": self._sequence})
@@ -121,9 +124,10 @@ class JsonWalker:
             return
         pairs = obj.items() if type(obj) is dict else obj
         previous = -1
-        special_state: dict[str, object] = {}
+        keys: dict | None = None  # the dataset's keys, built on the first private element
         cached = _KEY_CACHE.get
         attribute = self.attribute
+        ok_sets = self._ok
         for key, attr in pairs:
             info = cached(key) or _key_info(key)
             if type(info) is str:
@@ -136,7 +140,24 @@ class JsonWalker:
             else:
                 previous = info.tag
             if not info.plain:
-                self._special_tag(obj, info, path, key, special_state)
+                if info.creator_key is not None:
+                    if keys is None:
+                        keys = obj if type(obj) is dict else dict(obj)
+                    if info.creator_key not in keys:
+                        message = f"no Private Creator {info.creator_key} for {key}"
+                        self.add("JSON-PRIVATE-CREATOR-MISSING", _at(path, key), message)
+                else:
+                    self._special_tag(info, path, key)
+            # Fast path, same verdict as attribute(): {"vr": <the tag's VR>, "Value": [<a value seen valid>]}.
+            if attr.__class__ is tuple and len(attr) == 2 and not info.is_private_creator:
+                try:
+                    (first, vr), (second, values) = attr
+                    if first == "vr" and second == "Value" and vr in info.acceptable_vrs and len(values) == 1:
+                        ok = ok_sets.get(vr)
+                        if ok is not None and values[0] in ok:
+                            continue
+                except (TypeError, ValueError):  # odd shapes: attribute() explains them
+                    pass
             attribute(attr, path, key, info, depth)
 
     def _out_of_order(self, info: TagInfo, previous: int, path: str, key: str) -> None:
@@ -145,33 +166,28 @@ class JsonWalker:
         else:
             self.add("JSON-TAG-ORDER", _at(path, key), f"{key} follows {previous:08X}; tags must ascend")
 
-    def _special_tag(self, obj: dict | tuple, info: TagInfo, path: str, key: str, state: dict[str, object]) -> None:
-        """Group lengths, file meta, private and reserved groups: the rules that depend on the tag itself."""
+    def _special_tag(self, info: TagInfo, path: str, key: str) -> None:
+        """Group lengths, File Meta Information and reserved groups: rules that depend on the tag alone."""
         if info.element == 0:
             self.add("JSON-GROUP-LENGTH", _at(path, key), f"{info.display()} is a Group Length attribute")
-        elif info.group == 2 and "file-meta" not in state and self.context in ("metadata", "store-request"):
-            state["file-meta"] = True
+        elif info.group == 2 and self.context in ("metadata", "store-request"):
             # Normative for Store requests (10.5.1.4), only a Note for Retrieve metadata (10.4.1.1.2): AMB-19.
             severity = WARNING if self.context == "metadata" else None
             self.add("JSON-FILE-META-PRESENT", _at(path, key), f"{info.display()} is File Meta Information", severity)
         if info.group in RESERVED_ODD_GROUPS:
             self.add("JSON-PRIVATE-GROUP-RESERVED", _at(path, key), f"group {info.group:04X} is reserved (PS3.5 7.1)")
-        elif info.creator_block >= 0:
-            keys = state.get("keys")
-            if keys is None:
-                keys = state["keys"] = obj if type(obj) is dict else dict(obj)
-            creator = f"{info.group:04X}00{info.creator_block:02X}"
-            if creator not in keys:  # type: ignore[operator]
-                self.add("JSON-PRIVATE-CREATOR-MISSING", _at(path, key), f"no Private Creator {creator} for {key}")
 
     def attribute(self, attr: object, path: str, key: object, info: TagInfo | None, depth: int) -> None:
-        if type(attr) is tuple and len(attr) == 2 and attr[0][0] == "vr" and attr[1][0] == "Value":
-            vr, values = attr[0][1], attr[1][1]  # the usual shape, straight from the parser
-            members = None
+        members = None
+        if attr.__class__ is tuple and len(attr) == 2:
+            (first, vr), (second, values) = attr
+            if first != "vr" or second != "Value":  # not the usual {"vr", "Value"} shape from the parser
+                members = self._members(attr, path, key)
         else:
             members = self._members(attr, path, key)
             if members is None:
                 return
+        if members is not None:
             vr, values = members.get("vr"), members.get("Value")
         if vr.__class__ is not str or vr not in ALL_VRS:
             if vr is None:
@@ -180,14 +196,20 @@ class JsonWalker:
                 self.add("JSON-VR-INVALID", _at(path, key), f"vr {vr!r} is not a VR of Table F.2.3-1")
             return
         if info is not None:
-            expected = info.dictionary_vrs
-            if expected is not None and vr not in expected and vr != "UN":
-                message = f"{info.display()} has VR {' or '.join(sorted(expected))} in PS3.6, got {vr}"
+            if vr not in info.acceptable_vrs:
+                expected = " or ".join(sorted(info.dictionary_vrs or ()))
+                message = f"{info.display()} has VR {expected} in PS3.6, got {vr}"
                 self.add("JSON-VR-DICTIONARY-MISMATCH", _at(path, key), message)
             if info.is_private_creator:
                 self._creator(vr, values, _at(path, key), info)
         if values is not None:
-            self.values(values, vr, path, key, depth)
+            ok = self._ok.get(vr)
+            try:  # the common case: one value, already seen and valid
+                known = ok is not None and len(values) == 1 and values[0] in ok  # type: ignore[arg-type]
+            except (TypeError, KeyError):  # unhashable or not a list: the full check reports it
+                known = False
+            if not known:
+                self.values(values, vr, path, key, depth)
         if members is not None:
             if "Value" in members and values is None:
                 self.add("JSON-VALUE-NOT-ARRAY", _at(path, key, "Value"), "expected an array, got null")
@@ -228,7 +250,7 @@ class JsonWalker:
             self.add("JSON-VALUE-NOT-ARRAY", _at(path, key, "Value"), f"expected an array, got {kind(values)}")
             return
         if len(values) < 2 and vr != "SQ":
-            if not values or values[0] is None or values[0] == "" or values[0] == {} or values[0] == ():
+            if not values or (not values[0] and values[0].__class__ not in (int, float, bool, list)):
                 message = f"zero-length attribute has Value {values!r}"
                 self.add("JSON-EMPTY-VALUE-NOT-OMITTED", _at(path, key, "Value"), message)
                 return
@@ -301,7 +323,7 @@ class JsonWalker:
                 self.add("JSON-" + problem[0], _at(path, key, "Value", index), problem[1])
 
     def _person_names(self, values: list, vr: str, path: str, key: object, depth: int) -> None:
-        ok = self._ok["PN"]
+        ok = self._pn_ok
         for index, value in enumerate(values):
             if value is None:
                 continue
@@ -331,7 +353,7 @@ class JsonWalker:
         else:
             problem = check_pn_group(text)
             if problem is None:
-                self._ok["PN"].add(text)
+                self._pn_ok.add(text)
             else:
                 self.add("JSON-" + problem[0], where, problem[1])
 

@@ -54,7 +54,9 @@ class TagInfo:
     creator_block: int  # for private data elements (gggg,xxee): xx; else -1
     dictionary_vrs: frozenset[str] | None  # VRs PS3.6 allows; None when unknown or private
     keyword: str  # "" when unknown
-    plain: bool  # nothing tag-specific to check: not a group length, file meta, private or reserved element
+    acceptable_vrs: frozenset[str]  # VRs a model may use: the dictionary's plus UN (PS3.5 6.2.2); all if unknown
+    creator_key: str | None  # for private data elements: the 8-hex key of their Private Creator element
+    plain: bool  # no tag-level rule applies: not a group length, file meta, private data or reserved element
 
     def display(self) -> str:
         name = f" {self.keyword}" if self.keyword else ""
@@ -75,8 +77,10 @@ def tag_info(tag: int) -> TagInfo:
             keyword = datadict.dictionary_keyword(tag)
         except KeyError:
             pass
-    plain = element != 0 and group != 2 and not (group & 1)
-    return TagInfo(tag, group, element, private, creator, block, vrs or None, keyword, plain)
+    acceptable = (vrs | {"UN"}) if vrs else ALL_VRS
+    creator_key = f"{group:04X}00{block:02X}" if block >= 0 else None
+    plain = element != 0 and group != 2 and group not in RESERVED_ODD_GROUPS and creator_key is None
+    return TagInfo(tag, group, element, private, creator, block, vrs or None, keyword, acceptable, creator_key, plain)
 
 
 def format_tag(tag: int) -> str:

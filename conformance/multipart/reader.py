@@ -55,6 +55,10 @@ class MultipartReader:
         self._bare_lf_at: int | None = None  # first LF "--boundary" without CR since the last delimiter
         self._error: MultipartError | None = None
         self._closed = False
+        # Framing facts that RFC 2046 allows but PS3.18 §8.6.1.2.1's stricter grammar does not show.
+        self._opening_offset: int | None = None
+        self._close_end: int | None = None
+        self._padding_seen = False
 
     @property
     def bytes_fed(self) -> int:
@@ -65,6 +69,21 @@ class MultipartReader:
     def body_offset(self) -> int | None:
         """Absolute offset where the current (or last) part's body starts."""
         return self._body_offset
+
+    @property
+    def opening_delimiter_offset(self) -> int | None:
+        """Offset of the first "--boundary"; greater than 0 means the body had a preamble."""
+        return self._opening_offset
+
+    @property
+    def transport_padding_seen(self) -> bool:
+        """Whether spaces or tabs followed any delimiter (RFC 2046 transport padding)."""
+        return self._padding_seen
+
+    @property
+    def bytes_after_close_delimiter(self) -> int | None:
+        """Bytes fed after "--boundary--" (line end, padding and epilogue); None before it."""
+        return None if self._close_end is None else self.bytes_fed - self._close_end
 
     def feed(self, chunk: bytes) -> list[Event]:
         if self._closed:
@@ -178,6 +197,8 @@ class MultipartReader:
     def _found_delimiter(self, dash_at: int) -> tuple[int, bool]:
         self._state = _DELIMITER
         self._delimiter_offset = self._base + dash_at
+        if self._opening_offset is None:
+            self._opening_offset = self._delimiter_offset
         self._bare_lf_at = None
         return dash_at + len(self._dash_boundary), True
 
@@ -214,12 +235,14 @@ class MultipartReader:
                     self._base + pos,
                 )
             self._state = _CLOSE
+            self._close_end = self._base + pos + 2
             return pos + 2, True
         after = _PADDING_RE.match(buf, pos).end()  # type: ignore[union-attr]
         self._check_padding_length(after - pos, pos)
         if after == size or (buf[after] == _CR and after + 1 == size):
             return pos, False
         if buf[after] == _CR and buf[after + 1] == _LF:
+            self._padding_seen = self._padding_seen or after > pos
             self._index += 1
             self._state = _HEADERS
             self._header_lines = []
@@ -234,6 +257,7 @@ class MultipartReader:
         size = len(buf)
         after = _PADDING_RE.match(buf, pos).end()  # type: ignore[union-attr]
         self._check_padding_length(after - pos, pos)
+        self._padding_seen = self._padding_seen or after > pos
         if after == size or (buf[after] == _CR and after + 1 == size):
             return pos, False
         if buf[after] == _CR and buf[after + 1] == _LF:

@@ -25,7 +25,8 @@ __all__ = [
     "computed_values",
 ]
 
-_STUDY_UID, _SERIES_UID, _SOP_UID = tag("StudyInstanceUID"), tag("SeriesInstanceUID"), tag("SOPInstanceUID")
+_STUDY_UID, _SERIES_UID = tag("StudyInstanceUID"), tag("SeriesInstanceUID")
+_SOP_UID = tag("SOPInstanceUID")
 _MODALITY, _SOP_CLASS = tag("Modality"), tag("SOPClassUID")
 
 
@@ -61,13 +62,15 @@ class Repository:
     instances: Mapping[str, InstanceEntity]
 
     def entities(self, level: Level) -> Mapping[str, StudyEntity | SeriesEntity | InstanceEntity]:
-        return {"study": self.studies, "series": self.series, "instance": self.instances}[level]
+        if level == "study":
+            return self.studies
+        return self.series if level == "series" else self.instances
 
 
 def _uid(dataset: Dataset, attribute: int, what: str) -> str:
     values = element_values(dataset, attribute)
     if not values or not values[0]:
-        raise OracleUnsupported(f"a stored dataset has no {what}; a server could not have stored it")
+        raise OracleUnsupported(f"a stored dataset has no {what}; no server could have stored it")
     return values[0].rstrip("\0 ")
 
 
@@ -91,11 +94,13 @@ def build_repository(datasets: Iterable[Dataset]) -> Repository:
     for uid, members in by_series.items():
         study_uids = {member.study_uid for member in members}
         if len(study_uids) > 1:
-            raise OracleUnsupported(f"series {uid} is stored under several studies: {sorted(study_uids)}")
+            raise OracleUnsupported(
+                f"series {uid} is stored under several studies: {sorted(study_uids)}"
+            )
         series[uid] = SeriesEntity(uid, study_uids.pop(), tuple(members))
     by_study: dict[str, list[SeriesEntity]] = {}
-    for entity in series.values():
-        by_study.setdefault(entity.study_uid, []).append(entity)
+    for one_series in series.values():
+        by_study.setdefault(one_series.study_uid, []).append(one_series)
     studies = {uid: StudyEntity(uid, tuple(members)) for uid, members in by_study.items()}
     return Repository(studies, series, instances)
 
@@ -103,7 +108,8 @@ def build_repository(datasets: Iterable[Dataset]) -> Repository:
 def _distinct(instances: Iterable[InstanceEntity], attribute: int) -> tuple[str, ...]:
     found: set[str] = set()
     for instance in instances:
-        found.update(value.strip() for value in element_values(instance.dataset, attribute) or () if value.strip())
+        values = element_values(instance.dataset, attribute) or ()
+        found.update(value.strip() for value in values if value.strip())
     return tuple(sorted(found))
 
 

@@ -3,8 +3,8 @@
     OracleError                      base of everything the oracle raises
     ├── QueryError (also ValueError) the search request itself is invalid per PS3.18 §8.3.4 /
     │                                PS3.4 C.2.2.2 (malformed date range, unknown keyword, ...)
-    ├── OracleUnsupported            the request is valid, but the standard (or the stored data)
-    │                                does not pin down the answer, so the oracle refuses to guess
+    ├── OracleUnsupported            the request is valid, but the standard (or the stored
+    │                                data) does not pin down the answer: the oracle won't guess
     └── UnknownEntity (also LookupError)  a UID asked of computed_attributes() is not stored
 
 Where the standard *explicitly* leaves a choice to the server (PN case, fuzzy matching,

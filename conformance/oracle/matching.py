@@ -1,4 +1,4 @@
-"""Attribute matching as C-FIND defines it (PS3.4 C.2.2.2), which QIDO-RS adopts (PS3.18 §8.3.4.1.1).
+"""Attribute matching as C-FIND defines it (PS3.4 C.2.2.2), adopted by QIDO-RS (PS3.18 §8.3.4.1.1).
 
 ``classify`` decides which kind of matching a key value asks for and rejects values the
 standard does not allow; ``match_values`` applies it to one stored attribute.
@@ -49,7 +49,7 @@ WILDCARD_VRS = frozenset({"AE", "CS", "LO", "LT", "PN", "SH", "ST", "UC", "UR", 
 MULTI_VALUE_VRS = frozenset({"AE", "AS", "AT", "CS", "LO", "PN", "SH", "UC"})
 TEMPORAL_VRS = frozenset({"DA", "TM", "DT"})
 NUMBER_STRING_VRS = frozenset({"IS", "DS"})
-BINARY_NUMBER_VRS = frozenset({"US", "SS", "UL", "SL", "UV", "SV", "FL", "FD"})
+BINARY_NUMBER_VRS = frozenset({"US", "SS", "UL", "SL", "UV", "SV"})  # FL/FD: see classify
 _BOTH_ENDS = frozenset({"AE", "CS", "DS", "IS", "LO", "SH"})
 EMPTY_VALUE_KEY = '""'
 _UID = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$")
@@ -89,7 +89,9 @@ def parse_temporal(text: str, vr: str) -> Span | None:
     return {"DA": parse_da, "TM": parse_tm, "DT": parse_dt}[vr](text)
 
 
-def classify(key: str, vr: str, options: MatchOptions = MatchOptions(), *, multi_valued: bool = True) -> KeyKind:
+def classify(
+    key: str, vr: str, options: MatchOptions = MatchOptions(), *, multi_valued: bool = True
+) -> KeyKind:
     """The kind of matching ``key`` requests for an attribute of ``vr``; raises on bad keys.
 
     ``multi_valued`` says whether PS3.6 allows the attribute several values (C.2.2.2.8).
@@ -119,9 +121,10 @@ def classify(key: str, vr: str, options: MatchOptions = MatchOptions(), *, multi
         if text == "*":
             return KeyKind.UNIVERSAL  # C.2.2.2.4: "*" is equivalent to Universal Matching
         return KeyKind.WILDCARD if has_wildcard else KeyKind.SINGLE
+    if vr in ("FL", "FD"):
+        raise OracleUnsupported(f"equality of {vr} floating point values depends on the server's precision")
     if vr in NUMBER_STRING_VRS or vr in BINARY_NUMBER_VRS:
-        integer_only = vr not in {"DS", "FL", "FD"}
-        if not (_INTEGER if integer_only else _DECIMAL).match(text):
+        if not (_DECIMAL if vr == "DS" else _INTEGER).match(text):
             raise QueryError(f"{key!r} is not a valid {vr} value")
         return KeyKind.SINGLE
     raise OracleUnsupported(f"the oracle does not match attributes of VR {vr}")
@@ -130,7 +133,8 @@ def classify(key: str, vr: str, options: MatchOptions = MatchOptions(), *, multi
 def _classify_uids(text: str) -> KeyKind:
     if "\\" in text:
         raise QueryError(
-            f"QIDO-RS separates a list of UIDs with commas, not backslashes (PS3.18 §8.3.4.1): {text!r}"
+            "QIDO-RS separates a list of UIDs with commas, not backslashes "
+            f"(PS3.18 §8.3.4.1): {text!r}"
         )
     uids = text.split(",")
     for uid in uids:
@@ -151,7 +155,9 @@ def _classify_multiple(text: str, vr: str, options: MatchOptions, multi_valued: 
             f"with VM > 1 (PS3.4 C.2.2.2.8), not to this {vr} attribute"
         )
     if "*" in text or "?" in text:
-        raise QueryError(f"Multiple Value Matching keys shall not include wild cards (PS3.4 C.2.2.2.8): {text!r}")
+        raise QueryError(
+            f"Multiple Value Matching keys shall not include wild cards (PS3.4 C.2.2.2.8): {text!r}"
+        )
     if any(not part for part in text.split("\\")):
         raise QueryError(f"empty value in a multiple value key: {text!r}")
     return KeyKind.MULTIPLE_VALUE
@@ -240,7 +246,9 @@ def _same_number(value: str, key: str) -> bool | None:
 def _two_readings(literal: bool, by_meaning: bool | None, reason: str) -> Outcome:
     """Single value matching that may be literal or by meaning: decided only if both agree."""
     if by_meaning is None:
-        raise OracleUnsupported("a stored value cannot be read by meaning; literal matching may differ")
+        raise OracleUnsupported(
+            "a stored value cannot be read by meaning; literal matching differs"
+        )
     if literal == by_meaning:
         return MATCH if literal else NO_MATCH
     return either(reason)
@@ -265,7 +273,9 @@ def _range(value: str, key: str, vr: str) -> Outcome:
     low, high = (None if b is None else parse_temporal(b, vr) for b in bounds)
     stored = parse_temporal(value, vr)
     if stored is None:
-        raise OracleUnsupported(f"stored {vr} value {value!r} is not valid; its range match is unclear")
+        raise OracleUnsupported(
+            f"stored {vr} value {value!r} is invalid; its range match is unknown"
+        )
     for bound in (low, high):
         if bound is not None and bound.has_offset != stored.has_offset:
             raise OracleUnsupported(

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from pydicom.dataset import Dataset
 
 from .elements import describe
-from .entities import InstanceEntity, Repository, SeriesEntity, StudyEntity, build_repository, computed_values
+from .entities import (
+    InstanceEntity,
+    Repository,
+    SeriesEntity,
+    StudyEntity,
+    build_repository,
+    computed_values,
+)
 from .errors import OracleUnsupported
 from .outcome import Latitude, Outcome, Verdict, all_of, either
 from .plan import Check, DateTimeMode, plan_checks
@@ -68,7 +75,9 @@ def expected_results(
     target declares it matches on; they then narrow the result instead of widening may_match.
     """
     repository = build_repository(datasets)
-    checks = plan_checks(query, date_time=date_time, supported_optional_keys=supported_optional_keys)
+    checks = plan_checks(
+        query, date_time=date_time, supported_optional_keys=supported_optional_keys
+    )
     must: set[str] = set()
     may: set[str] = set()
     reasons: set[str] = set()
@@ -109,7 +118,12 @@ def computed_attributes(datasets: Iterable[Dataset], level: Level, uid: str) -> 
     return result
 
 
-def paged_count(matches: int, offset: int | None = None, limit: int | None = None, max_results: int | None = None) -> int:
+def paged_count(
+    matches: int,
+    offset: int | None = None,
+    limit: int | None = None,
+    max_results: int | None = None,
+) -> int:
     """Results in one response: min(max(0, matches - offset), maxResults, limit) (§8.3.4.4.1)."""
     count = max(0, matches - (offset or 0))
     for cap in (limit, max_results):
@@ -123,15 +137,18 @@ def _in_scope(repository: Repository, query: SearchQuery) -> dict[str, Entity]:
     series_uid = query.scope.get("SeriesInstanceUID")
     found: dict[str, Entity] = {}
     for uid, entity in repository.entities(query.level).items():
-        if query.level != "study" and study_uid is not None and entity.study_uid != study_uid:  # type: ignore[union-attr]
-            continue
-        if query.level == "instance" and series_uid is not None and entity.series_uid != series_uid:  # type: ignore[union-attr]
-            continue
+        if not isinstance(entity, StudyEntity):
+            if study_uid is not None and entity.study_uid != study_uid:
+                continue
+            if isinstance(entity, InstanceEntity) and series_uid not in (None, entity.series_uid):
+                continue
         found[uid] = entity
     return found
 
 
-def _entity_outcome(checks: list[Check], entity: Entity, level: Level, repository: Repository) -> Outcome:
+def _entity_outcome(
+    checks: list[Check], entity: Entity, level: Level, repository: Repository
+) -> Outcome:
     """AND of all checks; a definite failure wins over a check the oracle cannot decide."""
     outcomes: list[Outcome] = []
     refusal: OracleUnsupported | None = None
@@ -147,11 +164,13 @@ def _entity_outcome(checks: list[Check], entity: Entity, level: Level, repositor
 
 
 def _owner(entity: Entity, owner_level: Level, level: Level, repository: Repository) -> Entity:
-    if owner_level == level:
+    """The entity itself, or its study/series when the key belongs to that level."""
+    if owner_level == level or isinstance(entity, StudyEntity):
         return entity
     if owner_level == "study":
-        return repository.studies[entity.study_uid]  # type: ignore[union-attr]
-    return repository.series[entity.series_uid]  # type: ignore[union-attr]
+        return repository.studies[entity.study_uid]
+    assert isinstance(entity, InstanceEntity)
+    return repository.series[entity.series_uid]
 
 
 def _check_outcome(check: Check, entity: Entity, level: Level, repository: Repository) -> Outcome:
@@ -160,7 +179,8 @@ def _check_outcome(check: Check, entity: Entity, level: Level, repository: Repos
         outcome = check.on_values(computed_values(repository, check.owner, owner.uid)[check.tag])
     else:
         instances = (owner,) if isinstance(owner, InstanceEntity) else owner.instances
-        outcome = _agreed([check.on_dataset(instance.dataset) for instance in instances], check, owner)
+        outcomes = [check.on_dataset(instance.dataset) for instance in instances]
+        outcome = _agreed(outcomes, check, owner)
     if check.required:
         return outcome
     if outcome.verdict is Verdict.MATCH:

@@ -40,7 +40,9 @@ class Latitude:
         "PS3.4 C.2.2.2.1: Single Value Matching of DA/TM/DT may compare the literal text or the "
         "meaning; only Range Matching is always by meaning"
     )
-    NUMBER_SINGLE = "PS3.4 C.2.2.2.1 (CP-2305): matching of IS and DS values is implementation dependent"
+    NUMBER_SINGLE = (
+        "PS3.4 C.2.2.2.1 (CP-2305): matching of IS and DS values is implementation dependent"
+    )
     OPTIONAL_KEY = (
         "PS3.4 C.2.2.1.3: a server may ignore an Optional Key for matching (the key is not in "
         "PS3.18 Table 10.6.1-5 for this resource)"

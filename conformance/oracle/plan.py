@@ -69,7 +69,9 @@ class Check:
 
     def on_dataset(self, dataset: Dataset) -> Outcome:
         if self.time_tag is not None:
-            return match_date_time_pair(dataset, self.tag, self.time_tag, self.value, self.time_value)
+            return match_date_time_pair(
+                dataset, self.tag, self.time_tag, self.value, self.time_value
+            )
         if self.item_keys:
             return match_sequence(sequence_items(dataset, self.tag), self.item_keys, self.options)
         return self.on_values(element_values(dataset, self.tag))
@@ -77,7 +79,8 @@ class Check:
     def on_values(self, values: Values) -> Outcome:
         vr = vr_of(self.tag)
         assert vr is not None
-        return match_values(values, self.value, vr, self.options, multi_valued=is_multi_valued(self.tag))
+        multi = is_multi_valued(self.tag)
+        return match_values(values, self.value, vr, self.options, multi_valued=multi)
 
 
 def plan_checks(
@@ -107,16 +110,27 @@ def plan_checks(
         checks.extend(_pairs(plain, honoured, options))
     for head, value in plain.items():
         checks.append(
-            Check(f"{describe(head)}={value}", _owner(head), head in honoured, head, value, options=options)
+            Check(
+                f"{describe(head)}={value}", _owner(head), head in honoured, head, value,
+                options=options,
+            )
         )
     for head, item_keys in sequences.items():
         required = all((head, *path) in honoured for path, _ in item_keys)
-        label = "&".join(f"{describe(head)}.{'.'.join(describe(t) for t in p)}={v}" for p, v in item_keys)
-        checks.append(Check(label, _owner(head), required, head, item_keys=tuple(item_keys), options=options))
+        label = "&".join(_path_label(head, path, value) for path, value in item_keys)
+        checks.append(
+            Check(label, _owner(head), required, head, item_keys=tuple(item_keys), options=options)
+        )
     return checks
 
 
-def _pairs(plain: dict[int, str], honoured: set[AttributePath], options: MatchOptions) -> list[Check]:
+def _path_label(head: int, path: tuple[int, ...], value: str) -> str:
+    return ".".join(describe(t) for t in (head, *path)) + f"={value}"
+
+
+def _pairs(
+    plain: dict[int, str], honoured: set[AttributePath], options: MatchOptions
+) -> list[Check]:
     """Pull DA/TM keys of the same range form out of ``plain`` as combined checks."""
     checks: list[Check] = []
     for date_tag in list(plain):
@@ -162,11 +176,15 @@ def _owner(head: int) -> Level:
 
 
 def _check_allowed(head: int, attribute: AttributePath, value: str, query: SearchQuery) -> None:
-    universal = value == "" or (isinstance(attribute, int) and _is_universal(head, value, query.options))
+    universal = value == "" or (
+        isinstance(attribute, int) and _is_universal(head, value, query.options)
+    )
     if head & 0x10000:
         if universal:
             return
-        raise OracleUnsupported(f"matching on private {describe(head)} depends on the server's support")
+        raise OracleUnsupported(
+            f"matching on private {describe(head)} depends on the server's support"
+        )
     if head in ADDITIONAL_QR:
         if universal:
             return
@@ -185,4 +203,6 @@ def _check_allowed(head: int, attribute: AttributePath, value: str, query: Searc
             f"allow on the {query.resource} resource; the server's reaction is undefined"
         )
     if head in COMPUTED and level == "patient":
-        raise OracleUnsupported(f"{describe(head)} is computed over a patient, which the oracle does not model")
+        raise OracleUnsupported(
+            f"{describe(head)} is computed over a patient, which the oracle does not model"
+        )

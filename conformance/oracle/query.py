@@ -100,7 +100,10 @@ def parse_search(path: str, params: Sequence[tuple[str, str]]) -> SearchQuery:
         seen[attribute] = name
         keys.append((attribute, value))
     if "all" in includes and len(includes) > 1:
-        raise QueryError('includefield "all" shall not be combined with other includefield values (PS3.18 §8.3.4.3)')
+        raise QueryError(
+            'includefield "all" shall not be combined with other includefield values '
+            "(PS3.18 §8.3.4.3)"
+        )
     query = SearchQuery(
         level=level,
         scope=scope,
@@ -153,12 +156,16 @@ def parse_attribute(text: str) -> AttributePath:
             continue
         tag = tag_for_keyword(element)
         if tag is None:
-            raise QueryError(f"{element!r} (in {text!r}) is neither a tag nor a PS3.6 keyword (PS3.18 §8.3.4.1)")
+            raise QueryError(
+                f"{element!r} (in {text!r}) is neither a tag nor a PS3.6 keyword (PS3.18 §8.3.4.1)"
+            )
         path.append(int(tag))
     for parent in path[:-1]:
         vr = vr_of(parent)
         if vr is not None and vr != "SQ":
-            raise QueryError(f"{describe(parent)} in {text!r} is not a sequence, so nothing can follow it")
+            raise QueryError(
+                f"{describe(parent)} in {text!r} is not a sequence, so nothing can follow it"
+            )
     return path[0] if len(path) == 1 else tuple(path)
 
 

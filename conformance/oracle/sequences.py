@@ -34,7 +34,9 @@ def _is_universal(path: tuple[int, ...], value: str, options: MatchOptions) -> b
     return classify(value, vr, options, multi_valued=is_multi_valued(leaf)) is KeyKind.UNIVERSAL
 
 
-def match_sequence(items: Sequence[Dataset] | None, keys: ItemKeys, options: MatchOptions) -> Outcome:
+def match_sequence(
+    items: Sequence[Dataset] | None, keys: ItemKeys, options: MatchOptions
+) -> Outcome:
     """Outcome of one query Item (``keys``) against the Items of a stored sequence."""
     if not items:
         if all(_is_universal(path, value, options) for path, value in keys):
@@ -59,8 +61,9 @@ def _match_item(item: Dataset, keys: ItemKeys, options: MatchOptions) -> Outcome
             continue  # universal on a nested sequence
         if vr is None or vr == "SQ":
             raise OracleUnsupported(f"cannot match item key {describe(head)}={value!r}")
+        multi = is_multi_valued(head)
         outcomes.append(
-            match_values(element_values(item, head), value, vr, options, multi_valued=is_multi_valued(head))
+            match_values(element_values(item, head), value, vr, options, multi_valued=multi)
         )
     for head, sub_keys in nested.items():
         outcomes.append(match_sequence(sequence_items(item, head), tuple(sub_keys), options))

@@ -106,6 +106,25 @@ def test_part_bodies_are_streamed_not_accumulated() -> None:
         assert fed - emitted <= len(DASH) + 2
 
 
+def test_reader_reports_preamble_padding_and_epilogue_that_ps318_grammar_does_not_show() -> None:
+    reader = MultipartReader(B)
+    for chunk in chunked(RICH_BODY, 5):
+        reader.feed(chunk)
+    reader.close()
+    assert reader.opening_delimiter_offset == RICH_BODY.index(b"\r\n" + DASH) + 2
+    assert reader.transport_padding_seen
+    assert reader.bytes_after_close_delimiter == len(RICH_BODY) - RICH_BODY.index(DASH + b"--") - len(DASH) - 2
+
+
+def test_a_strict_body_has_no_preamble_padding_or_epilogue() -> None:
+    reader = MultipartReader(B)
+    reader.feed(DASH + b"\r\n\r\nx\r\n" + DASH + b"--")
+    reader.close()
+    assert reader.opening_delimiter_offset == 0
+    assert not reader.transport_padding_seen
+    assert reader.bytes_after_close_delimiter == 0
+
+
 def test_the_first_delimiter_may_follow_an_empty_preamble_and_crlf() -> None:
     assert parse(b"\r\n" + DASH + b"\r\n\r\nx\r\n" + DASH + b"--") == [((), b"x")]
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conformance.multipart import MultipartError, MultipartReader, PartData, PartEnd, PartStart, build_related, iter_parts
+from conformance.multipart import (
+    ContentType,
+    MultipartError,
+    MultipartReader,
+    PartData,
+    PartEnd,
+    PartStart,
+    boundary_of,
+    build_related,
+    iter_parts,
+)
 
 BOUNDARIES = st.sampled_from(["b", "--", "simple", "a'()+_,-./:=? z"])
 FUZZ = settings(max_examples=300, deadline=None, database=None)
@@ -99,3 +109,28 @@ def test_well_formed_generated_bodies_round_trip(data: st.DataObject, parts: lis
     chunks = data.draw(chunk_cuts(body))
     got = [(dict(p.headers.headers), p.body) for p in iter_parts(chunks, boundary)]
     assert got == [(dict(h), b) for h, b in parts]
+
+
+content_type_soup = st.lists(
+    st.one_of(
+        st.sampled_from(["multipart/related", "application/dicom", ";", "=", '"', "\\", " ", "\t", "boundary", "type", "a/b"]),
+        st.text(max_size=6),
+    ),
+    max_size=12,
+).map("".join)
+
+
+@FUZZ
+@given(value=content_type_soup, strict=st.booleans())
+def test_any_content_type_text_parses_or_raises_value_error(value: str, strict: bool) -> None:
+    try:
+        parsed = ContentType.parse(value, strict=strict)
+    except ValueError:
+        return
+    assert parsed.media_type == parsed.media_type.lower() and "/" in parsed.media_type
+    assert all(name == name.lower() for name in parsed.params)
+    assert ContentType.parse(str(parsed)) == parsed  # formatting always yields a strictly valid value
+    try:
+        boundary_of(value, strict=strict)
+    except ValueError:
+        pass

@@ -43,6 +43,25 @@ def _templates() -> list[dict]:
     return templates
 
 
+def _per_instance_attributes(index: int) -> dict[str, dict]:
+    """What differs between the instances of a series: identifiers, positions, times, window settings."""
+    z = round(-80.0 + index * 0.625, 3)
+    seconds = f"{index % 60:02d}"
+    return {
+        "00080013": {"vr": "TM", "Value": [f"1200{seconds}.{index % 1000:03d}"]},
+        "00080018": {"vr": "UI", "Value": [f"1.2.826.0.1.3680043.10.1234.{index}"]},
+        "00080032": {"vr": "TM", "Value": [f"1159{seconds}.{index % 997:03d}"]},
+        "00080033": {"vr": "TM", "Value": [f"1201{seconds}"]},
+        "00200012": {"vr": "IS", "Value": [index // 100 + 1]},
+        "00200013": {"vr": "IS", "Value": [index + 1]},
+        "00200032": {"vr": "DS", "Value": [-125.5, -130.25, z]},
+        "00201041": {"vr": "DS", "Value": [z]},
+        "00281050": {"vr": "DS", "Value": [40 + index % 50]},
+        "00281051": {"vr": "DS", "Value": [400 + index % 70]},
+        "00283000": {"vr": "SQ", "Value": [{"00283002": {"vr": "US", "Value": [4096, index % 4096, 16]}}]},
+    }
+
+
 def build_metadata(megabytes: float) -> bytes:
     templates = _templates()
     target = int(megabytes * 1_000_000)
@@ -51,10 +70,7 @@ def build_metadata(megabytes: float) -> bytes:
     index = 0
     while size < target:
         instance = copy.deepcopy(templates[index % len(templates)])
-        instance["00080018"] = {"vr": "UI", "Value": [f"1.2.826.0.1.3680043.10.1234.{index}"]}
-        instance["00200013"] = {"vr": "IS", "Value": [index + 1]}
-        if "00200032" in instance:
-            instance["00200032"]["Value"] = [-125.5, -130.25, round(-80.0 + index * 0.625, 3)]
+        instance.update(_per_instance_attributes(index))
         instance = dict(sorted(instance.items()))
         size += len(json.dumps(instance)) + 2
         instances.append(instance)

@@ -152,9 +152,9 @@ class JsonWalker:
             if attr.__class__ is tuple and len(attr) == 2 and not info.is_private_creator:
                 try:
                     (first, vr), (second, values) = attr
-                    if first == "vr" and second == "Value" and vr in info.acceptable_vrs and len(values) == 1:
+                    if first == "vr" and second == "Value" and vr in info.acceptable_vrs and values.__class__ is list:
                         ok = ok_sets.get(vr)
-                        if ok is not None and values[0] in ok:
+                        if ok is not None and len(values) == 1 and values[0] in ok:
                             continue
                 except (TypeError, ValueError):  # odd shapes: attribute() explains them
                     pass
@@ -205,7 +205,7 @@ class JsonWalker:
         if values is not None:
             ok = self._ok.get(vr)
             try:  # the common case: one value, already seen and valid
-                known = ok is not None and len(values) == 1 and values[0] in ok  # type: ignore[arg-type]
+                known = ok is not None and values.__class__ is list and len(values) == 1 and values[0] in ok
             except (TypeError, KeyError):  # unhashable or not a list: the full check reports it
                 known = False
             if not known:

@@ -216,7 +216,7 @@ class MultipartReader:
         if preamble_end > self._max_preamble_bytes:
             raise MultipartError(
                 f"no opening delimiter {self._dash_text} within the first {self._max_preamble_bytes} bytes "
-                f"(wrong boundary, or preamble too long){self._bare_lf_hint()}",
+                "(wrong boundary, or preamble too long)",
                 self._max_preamble_bytes,
             )
         if cr_at < 0:

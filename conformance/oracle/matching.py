@@ -122,7 +122,7 @@ def classify(
             return KeyKind.UNIVERSAL  # C.2.2.2.4: "*" is equivalent to Universal Matching
         return KeyKind.WILDCARD if has_wildcard else KeyKind.SINGLE
     if vr in ("FL", "FD"):
-        raise OracleUnsupported(f"equality of {vr} floating point values depends on the server's precision")
+        raise OracleUnsupported(f"equality of {vr} values depends on the server's float precision")
     if vr in NUMBER_STRING_VRS or vr in BINARY_NUMBER_VRS:
         if not (_DECIMAL if vr == "DS" else _INTEGER).match(text):
             raise QueryError(f"{key!r} is not a valid {vr} value")

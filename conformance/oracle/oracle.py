@@ -9,6 +9,14 @@ places (PN case, fuzzy matching, optional keys, ...). ``Expected.uids`` must all
 no such explicit freedom but the answer is still unclear, the oracle raises
 ``OracleUnsupported`` instead of guessing. Paging (§8.3.4.4) is not applied: the sets describe
 every match, and ``paged_count`` gives the size of one page.
+
+Optional matching features: with fuzzymatching=true the literal matches are a lower bound
+(``fuzzy_lower_bound``) and every other in-scope entity "may match"; a server without fuzzy
+matching answers literally plus a Warning (§8.3.4.2), which still fits those bounds. With
+emptyvaluematching / multiplevaluematching=true the sets describe a server that performs the
+feature; one that answers with the "not supported" Warning (§8.3.4.5, §8.3.4.6) searches
+without it, and for several key values that search has no defined meaning (PS3.4 C.2.2.2.8
+Note 4), so only the Warning can be checked then.
 """
 
 from __future__ import annotations

@@ -3,11 +3,12 @@
 * Resources (Table 10.6.1-1): /studies, /studies/{study}/series, /studies/{study}/instances,
   /series, /studies/{study}/series/{series}/instances, /instances.
 * Parameters (Table 8.3.4-1): match keys, fuzzymatching, includefield, limit, offset,
-  emptyvaluematching, multiplevaluematching. Parameter names are ABNF literals and therefore
-  case-insensitive (RFC 5234 §2.3); DICOM keywords are matched exactly as PS3.6 spells them.
-* Attributes (§8.3.4.1): 8 hex digits or a keyword, joined by "." into a sequence path; an
-  attribute shall not be repeated; its value is single unless the attribute allows List of UID
-  Matching (comma-separated). Every non-final element of a path must be a sequence.
+  emptyvaluematching, multiplevaluematching. qp-names, qp-values and DICOM keywords are all
+  case-sensitive (§8.3.1, §8.3.1.1), so "LIMIT" or "TRUE" are not recognised.
+* Attributes (§8.3.1, §8.3.4.1): 8 hex digits or a keyword, joined by "." into a sequence
+  path in which every element but the last is a sequence and the last is not (a sequence
+  cannot be named on its own). An attribute shall not be repeated; its value is single unless
+  the attribute allows List of UID Matching (comma-separated).
 * includefield (§8.3.4.3): comma lists, repeatable; "all" shall stand alone.
 * offset/limit (§8.3.4.4): unsigned integers given at most once.
 * The accept and charset parameters (§8.3.3) do not affect matching and are ignored here.
@@ -83,16 +84,15 @@ def parse_search(path: str, params: Sequence[tuple[str, str]]) -> SearchQuery:
     includes: list[IncludeField] = []
     singles: dict[str, str] = {}
     for name, value in params:
-        lowered = name.lower()
-        if lowered in _IGNORED_PARAMETERS:
+        if name in _IGNORED_PARAMETERS:
             continue
-        if lowered == "includefield":
+        if name == "includefield":
             includes.extend(_parse_includefield(value))
             continue
-        if lowered in ("limit", "offset", *_BOOLEAN_PARAMETERS):
-            if lowered in singles:
-                raise QueryError(f"the {lowered} parameter may be given only once (PS3.18 §8.3.4)")
-            singles[lowered] = value
+        if name in ("limit", "offset", *_BOOLEAN_PARAMETERS):
+            if name in singles:
+                raise QueryError(f"the {name} parameter may be given only once (PS3.18 §8.3.4)")
+            singles[name] = value
             continue
         attribute = parse_attribute(name)
         if attribute in seen:
@@ -166,16 +166,21 @@ def parse_attribute(text: str) -> AttributePath:
             raise QueryError(
                 f"{describe(parent)} in {text!r} is not a sequence, so nothing can follow it"
             )
+    if vr_of(path[-1]) == "SQ":
+        raise QueryError(
+            f"{text!r} ends with a sequence; PS3.18 §8.3.1 requires the last attribute of a path "
+            "(or a lone attribute) not to be a sequence: name an attribute inside it"
+        )
     return path[0] if len(path) == 1 else tuple(path)
 
 
 def _parse_includefield(value: str) -> list[IncludeField]:
-    if value.lower() == "all":
+    if value == "all":
         return ["all"]
     items = value.split(",")
     if any(not item for item in items):
         raise QueryError(f"includefield={value!r} has an empty attribute (PS3.18 §8.3.4.3)")
-    if any(item.lower() == "all" for item in items):
+    if "all" in items:
         raise QueryError('includefield "all" shall stand alone (PS3.18 §8.3.4.3)')
     return [parse_attribute(item) for item in items]
 
@@ -191,9 +196,11 @@ def _uint(singles: dict[str, str], name: str) -> int | None:
 
 def _boolean(singles: dict[str, str], name: str) -> bool:
     text = singles.get(name, "false")
-    if text.lower() not in ("true", "false"):
-        raise QueryError(f'{name}={text!r}: the value shall be "true" or "false" (PS3.18 §8.3.4)')
-    return text.lower() == "true"
+    if text not in ("true", "false"):
+        raise QueryError(
+            f'{name}={text!r}: the value shall be "true" or "false", case-sensitive (PS3.18 §8.3.1)'
+        )
+    return text == "true"
 
 
 def _check_value(attribute: AttributePath, value: str, options: MatchOptions) -> None:
@@ -201,13 +208,6 @@ def _check_value(attribute: AttributePath, value: str, options: MatchOptions) ->
     vr = vr_of(leaf)
     if vr is None:
         return  # private or unknown: nothing to check; evaluation refuses non-universal keys
-    if vr == "SQ":
-        if value != "":
-            raise QueryError(
-                f"{describe(leaf)} is a sequence; match it universally (empty value) or through "
-                "an item attribute path (PS3.4 C.2.2.2.6)"
-            )
-        return
     try:
         classify(value, vr, options, multi_valued=is_multi_valued(leaf))
     except QueryError as error:

@@ -32,9 +32,12 @@ class ServerProcess:
 
     def start(self, ready_timeout: float = 30.0) -> None:
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen(self.argv, stdout=out, stderr=subprocess.STDOUT, cwd=self.cwd,
-                                         start_new_session=True)
+        try:
+            with open(self.log, "ab") as out:
+                self.proc = subprocess.Popen(self.argv, stdout=out, stderr=subprocess.STDOUT, cwd=self.cwd,
+                                             start_new_session=True)
+        except OSError as exc:
+            raise TargetError(f"cannot start {self.name} ({self.argv[0]}): {exc.strerror}") from None
         deadline = time.monotonic() + ready_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

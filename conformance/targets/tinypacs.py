@@ -11,14 +11,14 @@ from ..errors import UsageError
 from .process import ServerProcess, free_port
 
 VENV_ENV = "DICOMWEB_TINYPACS_VENV"
-DEFAULT_VENV = Path(".venv-tinypacs")
+DEFAULT_VENV = Path(__file__).resolve().parents[2] / ".venv-tinypacs"
 
 
 def tinypacs_binary() -> Path | None:
     venv = Path(os.environ.get(VENV_ENV, DEFAULT_VENV))
     candidate = venv / "bin" / "tiny-pacs"
     if candidate.exists():
-        return candidate
+        return candidate.absolute()
     found = shutil.which("tiny-pacs")
     return Path(found) if found else None
 

@@ -222,6 +222,7 @@ def test_matches_raises_where_the_standard_lets_the_server_choose():
         matches(("smith",), "SMITH", "PN")
 
 
-def test_vrs_the_oracle_cannot_compare_are_refused():
+@pytest.mark.parametrize("key,vr", [("00100010", "AT"), ("1.5", "FL"), ("1.5", "FD"), ("AA", "OB")])
+def test_vrs_the_oracle_cannot_compare_are_refused(key, vr):
     with pytest.raises(OracleUnsupported):
-        classify("00100010", "AT")
+        classify(key, vr)

@@ -58,7 +58,8 @@ REQUIRED = [
     ("a required matching key used as match key is returned", "/studies/1.2/series",
      [("PerformedProcedureStepStartDate", "20200101")], SERIES_DEFAULT | tags("PerformedProcedureStepStartDate")),
     ("a required matching key named in includefield is returned", "/studies/1.2/series",
-     [("includefield", "RequestAttributesSequence")], SERIES_DEFAULT | tags("RequestAttributesSequence")),
+     [("includefield", "RequestAttributesSequence.RequestedProcedureID")],
+     SERIES_DEFAULT | tags("RequestAttributesSequence")),
     ("an optional includefield is not definitely required", "/studies", [("includefield", "StudyDescription")], STUDY_DEFAULT),
     ("includefield=all adds nothing definite", "/studies", [("includefield", "all")], STUDY_DEFAULT),
 ]

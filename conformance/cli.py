@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--read-only", action="store_true", help="send nothing that can change the target (for production servers)")
     run.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
     run.add_argument("--ca", metavar="FILE", help="CA bundle for TLS")
+    run.add_argument("--claims", metavar="FILE", help="YAML file of the optional features the server claims")
+    run.add_argument("--expect", metavar="FILE", help="expected verdicts (known deviations): exit 0 exactly when the run matches")
+    run.add_argument("--tentative", action="store_true", help="include cases of draft supplements and change proposals")
     run.add_argument("--no-html", action="store_true", help="skip report.html")
     run.add_argument("--quiet", "-q", action="store_true")
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments after --")
@@ -112,6 +115,13 @@ def cmd_run(ns: argparse.Namespace) -> int:
         args += ["--dicomweb-auth", ns.auth]
     if ns.read_only:
         args.append("--dicomweb-read-only")
+    for flag, value in (("--dicomweb-claims", ns.claims), ("--dicomweb-expect", ns.expect)):
+        if value:
+            if not Path(value).is_file():
+                raise UsageError(f"{flag.replace('dicomweb-', '')} {value}: no such file")
+            args += [flag, value]
+    if ns.tentative:
+        args.append("--dicomweb-tentative")
     if ns.insecure:
         args.append("--dicomweb-insecure")
     if ns.ca:
@@ -134,10 +144,20 @@ def cmd_run(ns: argparse.Namespace) -> int:
         problem = generate_html(report_dir / "allure-results", report_dir / "report.html")
         if problem:
             print(f"dicomweb-conformance: {problem}", file=sys.stderr)
-    counts: dict[str, int] = json.loads(results.read_text()).get("counts", {})
+    doc = json.loads(results.read_text())
+    counts: dict[str, int] = doc.get("counts", {})
     print(f"\n{sum(counts.values())} cases in {time.time() - started:.1f} s: "
-          + ", ".join(f"{counts.get(v, 0)} {v}" for v in ("pass", "fail", "skip", "error")))
+          + ", ".join(f"{counts.get(v, 0)} {v}" for v in ("pass", "fail", "warn", "info", "skip", "error")))
     print(f"report: {report_dir}/summary.md, results.json, junit.xml" + ("" if ns.no_html else ", report.html"))
+    if "expectations" in doc:
+        mismatches = doc["expectations"]["mismatches"]
+        if not mismatches:
+            print(f"every verdict matches {ns.expect}")
+            return EXIT_CONFORMS
+        print(f"{len(mismatches)} verdict(s) differ from {ns.expect}:", file=sys.stderr)
+        for m in mismatches:
+            print(f"  {m['case']}: expected {m['expected']}, got {m['got']} ({m['note']})", file=sys.stderr)
+        return EXIT_NONCONFORMANCE
     if counts.get("error"):
         return EXIT_ERRORS
     return EXIT_NONCONFORMANCE if counts.get("fail") else EXIT_CONFORMS

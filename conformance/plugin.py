@@ -15,7 +15,9 @@ import pytest
 from .cases.parse import CaseParser
 from .catalog import TRANSACTIONS, Catalog, load_catalog
 from .collect import CASE_KEY, CaseFile, CaseItem, is_case_file, transaction_mark
-from .errors import HarnessError, UsageError
+from .claims import Claims, load_claims
+from .errors import CaseFileError, HarnessError, UsageError
+from .expectations import Expectation, load_expectations
 from .reporting.record import CaseRecord, record_for
 from .reporting.writer import RunInfo, write_artifacts
 from .select import Selection
@@ -36,6 +38,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--dicomweb-cases", action="append", default=[], help="another directory of case files")
     g.addoption("--dicomweb-catalog", action="append", default=[], help="another requirement catalog file (draft requirements)")
     g.addoption("--dicomweb-run-id", help="reuse a run id (its UIDs) instead of a fresh one")
+    g.addoption("--dicomweb-claims", help="YAML file of the optional features the server claims")
+    g.addoption("--dicomweb-expect", help="YAML file of expected verdicts (known deviations) for CI gating")
+    g.addoption("--dicomweb-tentative", action="store_true", help="include cases of draft supplements / change proposals")
     g.addoption("--dicomweb-insecure", action="store_true", help="do not verify TLS certificates")
     g.addoption("--dicomweb-ca", help="CA bundle for TLS verification")
 
@@ -47,6 +52,8 @@ class PluginState:
     run_id: str
     state_dir: Path
     extra_roots: list[Path]
+    claims: Claims
+    expectations: dict[str, Expectation] | None = None
     case_ids: dict[str, str] = field(default_factory=dict)
     records: list[CaseRecord] = field(default_factory=list)
     started: float = field(default_factory=time.time)
@@ -70,6 +77,10 @@ def pytest_configure(config: pytest.Config) -> None:
     worker = getattr(config, "workerinput", None)
     try:
         catalog = load_catalog(tuple(config.getoption("dicomweb_catalog")))
+        claims_file = config.getoption("dicomweb_claims")
+        claims = load_claims(claims_file) if claims_file else Claims.default(bool(config.getoption("dicomweb_uri_url")))
+        expect_file = config.getoption("dicomweb_expect")
+        expectations = load_expectations(expect_file) if expect_file else None
     except UsageError as exc:
         raise pytest.UsageError(str(exc)) from None
     if worker is not None:
@@ -86,6 +97,8 @@ def pytest_configure(config: pytest.Config) -> None:
         run_id=run_id,
         state_dir=state_dir,
         extra_roots=[Path(p).resolve() for p in config.getoption("dicomweb_cases")],
+        claims=claims,
+        expectations=expectations,
     )
     if worker is None:
         config.pluginmanager.register(_RecordCollector(config.stash[STATE_KEY]), "dicomweb-records")
@@ -107,13 +120,15 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     terms = [t for arg in config.getoption("dicomweb_select") for t in arg.split(",") if t.strip()]
-    if not terms:
-        return
-    selection = Selection(terms)
+    selection = Selection(terms) if terms else None
+    tentative = bool(config.getoption("dicomweb_tentative"))
+    catalog = state_of(config).catalog
     keep, drop = [], []
     for item in items:
         case = item.stash.get(CASE_KEY, None)
-        (keep if case is None or selection.matches(case) else drop).append(item)
+        wanted = case is None or (
+            (selection is None or selection.matches(case)) and (tentative or not is_tentative(case, catalog)))
+        (keep if wanted else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
@@ -172,7 +187,32 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if report_dir and not config.getoption("collectonly"):
         info = RunInfo(url=config.getoption("dicomweb_url") or "", started=state.started,
                        duration_s=time.time() - state.started, run_id=state.run_id, state_dir=state.state_dir)
-        write_artifacts(Path(report_dir), info, state.records, state.catalog)
+        known = set(state.case_ids) or _all_case_ids(session, state)
+        write_artifacts(Path(report_dir), info, state.records, state.catalog,
+                        expectations=state.expectations, known_ids=known, claims=state.claims)
+
+
+def is_tentative(case: Any, catalog: Catalog) -> bool:
+    """Cases of draft supplements run only with --dicomweb-tentative: the case itself, or any
+    requirement it cites, is marked tentative."""
+    if case.tentative:
+        return True
+    return any((req := catalog.get(r)) is not None and req.tentative for r in case.requirements)
+
+
+def _all_case_ids(session: pytest.Session, state: PluginState) -> set[str]:
+    """Every case id in the collected paths (under xdist the controller collects nothing itself)."""
+    ids: set[str] = set()
+    roots = [Path(a.split("::")[0]) for a in session.config.args] + state.extra_roots
+    for root in roots:
+        files = [root] if root.is_file() else sorted(root.rglob("*.y*ml")) if root.is_dir() else []
+        for f in files:
+            if is_case_file(f.resolve(), state.extra_roots):
+                try:
+                    ids.update(c.id for c in state.parser.parse_file(f))
+                except CaseFileError:
+                    continue
+    return ids
 
 
 __all__ = ["pytest_addoption", "pytest_configure", "dicomweb_session"]

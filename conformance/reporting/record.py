@@ -10,7 +10,10 @@ import pytest
 from ..cases.model import Case
 from ..errors import Nonconformance
 
-VERDICTS = ("pass", "fail", "skip", "error")
+VERDICTS = ("pass", "fail", "warn", "info", "skip", "error")
+# A non-conformance with a "should" requirement is a warning, with a "may" one informative;
+# both travel through pytest as xfail with this prefix (they must not fail the run).
+GRADE_PREFIX = {"warn": "warn: ", "info": "info: "}
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,12 @@ class CaseRecord:
 
 
 def _verdict(report: pytest.TestReport, excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, str, list[str]]:
+    wasxfail = getattr(report, "wasxfail", None)
+    if wasxfail:
+        for grade, prefix in GRADE_PREFIX.items():
+            if wasxfail.startswith(prefix):
+                findings = wasxfail[len(prefix):].split("\n")
+                return grade, findings[0], findings
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         return "skip", reason.removeprefix("Skipped: "), []

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from .. import EDITION, __version__
 from ..catalog import TRANSACTIONS, Catalog
+from ..claims import Claims
+from ..expectations import Expectation, Mismatch, compare
 from .record import VERDICTS, CaseRecord
 
 
@@ -28,9 +30,10 @@ def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="seconds")
 
 
-def results_document(info: RunInfo, records: list[CaseRecord]) -> dict[str, object]:
+def results_document(info: RunInfo, records: list[CaseRecord], mismatches: list[Mismatch] | None = None,
+                     claims: Claims | None = None) -> dict[str, object]:
     server = next((r.server for r in records if r.server), "")
-    return {
+    doc: dict[str, object] = {
         "harness": {"name": "dicomweb-conformance", "version": __version__},
         "target": {"url": info.url, "server": server},
         "edition": EDITION,
@@ -45,6 +48,12 @@ def results_document(info: RunInfo, records: list[CaseRecord]) -> dict[str, obje
             for r in sorted(records, key=lambda r: r.id)
         ],
     }
+    if claims is not None:
+        doc["claims"] = {"source": claims.source, "claimed": sorted(claims.claimed)}
+    if mismatches is not None:
+        doc["expectations"] = {"matched": not mismatches, "mismatches": [
+            {"case": m.case, "expected": m.expected, "got": m.got, "note": m.note} for m in mismatches]}
+    return doc
 
 
 def junit_document(info: RunInfo, records: list[CaseRecord]) -> ET.ElementTree:
@@ -63,17 +72,22 @@ def junit_document(info: RunInfo, records: list[CaseRecord]) -> ET.ElementTree:
             props = ET.SubElement(tc, "properties")
             ET.SubElement(props, "property", name="requirements", value=" ".join(r.requirements))
             ET.SubElement(props, "property", name="level", value=r.level)
+            ET.SubElement(props, "property", name="verdict", value=r.verdict)
             if r.verdict == "fail":
                 ET.SubElement(tc, "failure", message=r.message).text = "\n".join(r.findings) or r.message
             elif r.verdict == "error":
                 ET.SubElement(tc, "error", message=r.message).text = r.message
             elif r.verdict == "skip":
                 ET.SubElement(tc, "skipped", message=r.message)
+            elif r.verdict in ("warn", "info"):
+                # JUnit has no warning outcome: the case passes, and says why it is not clean.
+                ET.SubElement(tc, "system-out").text = f"{r.verdict}: " + "\n".join(r.findings or [r.message])
     ET.indent(suites)
     return ET.ElementTree(suites)
 
 
-def summary_markdown(info: RunInfo, records: list[CaseRecord], catalog: Catalog) -> str:
+def summary_markdown(info: RunInfo, records: list[CaseRecord], catalog: Catalog,
+                     mismatches: list[Mismatch] | None = None, claims: Claims | None = None) -> str:
     counts = Counter(r.verdict for r in records)
     lines = [
         "# DICOMweb conformance summary", "",
@@ -82,7 +96,7 @@ def summary_markdown(info: RunInfo, records: list[CaseRecord], catalog: Catalog)
         f"- started {_iso(info.started)}, {info.duration_s:.1f} s",
         f"- cases: {len(records)} — " + ", ".join(f"{counts[v]} {v}" for v in VERDICTS), "",
         "## Per transaction", "",
-        "| transaction | cases | pass | fail | skip | error |", "|---|---:|---:|---:|---:|---:|",
+        "| transaction | cases | " + " | ".join(VERDICTS) + " |", "|---|---:|" + "---:|" * len(VERDICTS),
     ]
     by_tx: dict[str, Counter[str]] = defaultdict(Counter)
     for r in records:
@@ -91,7 +105,18 @@ def summary_markdown(info: RunInfo, records: list[CaseRecord], catalog: Catalog)
         c = by_tx[tx]
         lines.append(f"| {TRANSACTIONS.get(tx, tx)} (`{tx}`) | {sum(c.values())} | " + " | ".join(str(c[v]) for v in VERDICTS) + " |")
     lines.append(f"| **total** | {len(records)} | " + " | ".join(str(counts[v]) for v in VERDICTS) + " |")
-    for verdict, title in (("fail", "Failures (the server does not conform)"), ("error", "Errors (target or harness trouble)")):
+    if claims is not None:
+        lines[6:6] = [f"- claims: {claims.source}: " + (", ".join(sorted(claims.claimed)) or "no optional features")]
+    if mismatches is not None:
+        lines += ["", "## Expectations", ""]
+        if not mismatches:
+            lines.append("Every verdict matches the expectations file.")
+        for m in mismatches:
+            lines.append(f"- {m.line()}")
+    for verdict, title in (("fail", "Failures (the server does not conform to a 'shall')"),
+                           ("warn", "Warnings (a 'should' is not met)"),
+                           ("info", "Informative (a 'may' behaves differently)"),
+                           ("error", "Errors (target or harness trouble)")):
         bad = sorted((r for r in records if r.verdict == verdict), key=lambda r: r.id)
         if not bad:
             continue
@@ -107,12 +132,18 @@ def _one_line(text: str) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
-def write_artifacts(report_dir: Path, info: RunInfo, records: list[CaseRecord], catalog: Catalog) -> None:
+def write_artifacts(report_dir: Path, info: RunInfo, records: list[CaseRecord], catalog: Catalog, *,
+                    expectations: dict[str, Expectation] | None = None, known_ids: set[str] | None = None,
+                    claims: Claims | None = None) -> None:
     report_dir.mkdir(parents=True, exist_ok=True)
-    doc = results_document(info, records)
+    mismatches = None
+    if expectations is not None:
+        verdicts = {r.id: r.verdict for r in records}
+        mismatches = compare(verdicts, expectations, (known_ids or set()) | set(verdicts))
+    doc = results_document(info, records, mismatches, claims)
     (report_dir / "results.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     junit_document(info, records).write(report_dir / "junit.xml", encoding="utf-8", xml_declaration=True)
-    (report_dir / "summary.md").write_text(summary_markdown(info, records, catalog), encoding="utf-8")
+    (report_dir / "summary.md").write_text(summary_markdown(info, records, catalog, mismatches, claims), encoding="utf-8")
     seed_state = info.state_dir / f"seed-{info.run_id}.json"
     if seed_state.exists():
         state = json.loads(seed_state.read_text())

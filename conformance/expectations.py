@@ -1,0 +1,105 @@
+"""Known deviations for CI gating (--expect FILE).
+
+    target: Orthanc 1.10.1 + DICOMweb plugin 1.7
+    expectations:
+      - case: search-studies-zero-matches-204
+        verdict: fail
+        reason: answers 200 with an empty array for zero matches
+        evidence: PS3.18 2024e §8.3.4.4.1
+
+A case without an entry is expected to conform: pass, or a verdict that does not fail the
+server (warn, info, skip). A case with an entry must end exactly with that verdict, so a fixed
+bug shows up as an unexpected pass and its entry can be removed. An entry naming a case that
+did not run is stale and counts as unexpected too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .errors import UsageError
+
+VERDICTS = ("pass", "fail", "warn", "info", "skip", "error")
+CONFORMING = frozenset({"pass", "warn", "info", "skip"})
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["expectations"],
+    "properties": {
+        "target": {"type": "string"},
+        "expectations": {"type": "array", "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["case", "verdict", "reason", "evidence"],
+            "properties": {
+                "case": {"type": "string"},
+                "verdict": {"enum": list(VERDICTS)},
+                "reason": {"type": "string", "minLength": 5},
+                "evidence": {"type": "string", "minLength": 5, "description": "the section it violates, or a link"},
+            },
+        }},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Expectation:
+    case: str
+    verdict: str
+    reason: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    case: str
+    expected: str
+    got: str
+    note: str
+
+    def line(self) -> str:
+        return f"`{self.case}`: expected {self.expected}, got {self.got} — {self.note}"
+
+
+def load_expectations(path: str) -> dict[str, Expectation]:
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"--expect {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise UsageError(f"--expect {path}: not YAML: {exc}") from None
+    errors = list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(raw))
+    if errors:
+        where = "/".join(map(str, errors[0].absolute_path)) or "(top level)"
+        raise UsageError(f"--expect {path}: {where}: {errors[0].message}")
+    out: dict[str, Expectation] = {}
+    for entry in raw["expectations"]:
+        if entry["case"] in out:
+            raise UsageError(f"--expect {path}: case {entry['case']} is listed twice")
+        out[entry["case"]] = Expectation(**entry)
+    return out
+
+
+def compare(verdicts: dict[str, str], expected: dict[str, Expectation], known: set[str]) -> list[Mismatch]:
+    """Every way the run differs from the expectations (empty: the run matches).
+
+    `known` holds every case id that exists (ran or deselected): an entry for a deselected case
+    is not a mismatch, an entry for a case that does not exist at all is stale."""
+    out = []
+    for case, got in sorted(verdicts.items()):
+        exp = expected.get(case)
+        if exp is None:
+            if got not in CONFORMING:
+                out.append(Mismatch(case, "pass", got, "unexpected: not in the expectations file"))
+        elif got != exp.verdict:
+            note = "fixed? remove the expectation" if got == "pass" else f"expected because: {exp.reason}"
+            out.append(Mismatch(case, exp.verdict, got, note))
+    for case in sorted(set(expected) - set(verdicts) - known):
+        out.append(Mismatch(case, expected[case].verdict, "not run", "stale expectation: no such case ran"))
+    return out

@@ -53,6 +53,18 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("--strict", action="store_true", help="interoperability warnings fail too")
 
     sub.add_parser("schema", help="print the JSON Schema of case files")
+
+    mx = sub.add_parser("matrix", help="cases x implementations from several report folders (HTML + Markdown)")
+    mx.add_argument("folders", nargs="+", metavar="DIR")
+    mx.add_argument("--out", metavar="DIR", default=".", help="where to write matrix.html and matrix.md (default .)")
+
+    cov = sub.add_parser("coverage", help="catalog coverage: the cases citing each requirement, and their verdicts")
+    _selection_args(cov)
+    cov.add_argument("folders", nargs="*", metavar="DIR", help="report folders whose verdicts to show")
+    cov.add_argument("--format", choices=["markdown", "json"], default="markdown")
+
+    st = sub.add_parser("statement", help="a conformance statement draft (Markdown) from one run's report folder")
+    st.add_argument("folder", metavar="DIR")
     return p
 
 
@@ -190,13 +202,25 @@ class _Lister:
         self.cases = [i.case for i in session.items if isinstance(i, CaseItem)]
 
 
-def cmd_list(ns: argparse.Namespace) -> int:
+def _collect_cases(ns: argparse.Namespace) -> list[Any]:
     import pytest
 
+    import io
+
     lister = _Lister()
-    code = pytest.main([*_case_args(ns), *_base_pytest_args(), "--collect-only", "-qq"], plugins=[lister])
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):  # pytest's per-file counts are noise here; shown only on errors
+        code = pytest.main([*_case_args(ns), *_base_pytest_args(), "--collect-only", "-qq", "--dicomweb-tentative"],
+                           plugins=[lister])
     if int(code) not in (0, 5):
-        return EXIT_USAGE
+        sys.stderr.write(out.getvalue())
+        raise UsageError("the case files could not be collected (see the errors above)")
+    return lister.cases
+
+
+def cmd_list(ns: argparse.Namespace) -> int:
+    lister = _Lister()
+    lister.cases = _collect_cases(ns)
     if ns.format == "json":
         print(json.dumps([{"id": c.id, "title": c.title, "transaction": c.transaction, "requirements": list(c.requirements),
                            "level": c.level, "source": str(c.source)} for c in lister.cases], indent=1))
@@ -221,10 +245,43 @@ def cmd_schema(ns: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_matrix(ns: argparse.Namespace) -> int:
+    from .catalog import load_catalog
+    from .reporting.matrix import write_matrix
+    from .reporting.runs import load_run
+
+    md, page = write_matrix([load_run(f) for f in ns.folders], load_catalog(), Path(ns.out))
+    print(f"wrote {page} and {md}")
+    return 0
+
+
+def cmd_coverage(ns: argparse.Namespace) -> int:
+    from .catalog import load_catalog
+    from .reporting.coverage import coverage, coverage_markdown
+    from .reporting.runs import load_run
+
+    report = coverage(load_catalog(tuple(ns.catalog)), _collect_cases(ns), [load_run(f) for f in ns.folders])
+    sys.stdout.write(json.dumps(report, indent=1) + "\n" if ns.format == "json" else coverage_markdown(report))
+    return 0
+
+
+def cmd_statement(ns: argparse.Namespace) -> int:
+    from .catalog import load_catalog
+    from .reporting.runs import load_run
+    from .reporting.statement import statement_markdown
+
+    sys.stdout.write(statement_markdown(load_run(ns.folder), load_catalog()))
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "list": cmd_list, "validate": cmd_validate, "schema": cmd_schema,
+            "matrix": cmd_matrix, "coverage": cmd_coverage, "statement": cmd_statement}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ns = _parser().parse_args(argv)
     try:
-        return {"run": cmd_run, "list": cmd_list, "validate": cmd_validate, "schema": cmd_schema}[ns.command](ns)
+        return COMMANDS[ns.command](ns)
     except UsageError as exc:
         print(f"dicomweb-conformance: {exc}", file=sys.stderr)
         return EXIT_USAGE

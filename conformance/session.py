@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,19 @@ def run_item(case: Case, session: RunSession, item: pytest.Item) -> None:
         run.close()
 
 
+def resource_pattern(path: str) -> str:
+    """/studies/${ct1.StudyInstanceUID}/series/... -> /studies/{study}/series/... (for the statement draft)."""
+    for keyword, name in (("StudyInstanceUID", "study"), ("SeriesInstanceUID", "series"), ("SOPInstanceUID", "instance")):
+        path = re.sub(r"\$\{[^}.]+\." + keyword + r"\}(\.999)?", "{" + name + "}", path)
+    return re.sub(r"\$\{vars\.[^}]+\}", "{url}", path) or "/"
+
+
 def _attach(run: CaseRun, session: RunSession, item: pytest.Item) -> None:
+    item.dicomweb_exchanges = [  # type: ignore[attr-defined]
+        {"method": ex.request.method, "resource": resource_pattern(step.request.path),
+         "service": step.request.service, "status": ex.response.status if ex.response else None,
+         "content_type": (ex.response.header("content-type") or "") if ex.response else ""}
+        for ex, step in zip(run.exchanges, run.case.steps)]
     for ex in run.exchanges:
         if ex.response is not None and not getattr(item, "dicomweb_server", ""):
             item.dicomweb_server = session.redactor.text(ex.response.header("server") or "")  # type: ignore[attr-defined]

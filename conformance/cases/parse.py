@@ -23,17 +23,28 @@ LEVEL_RANK = {"may": 0, "should": 1, "shall": 2}
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(build_schema(REGISTRY))
+    # The format checker makes "format: regex" arguments fail at collection, not at run time.
+    return jsonschema.Draft202012Validator(build_schema(REGISTRY), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def _error_line(doc: Any, err: jsonschema.ValidationError) -> int | None:
+    line = line_of(doc, list(err.absolute_path))
+    if err.validator == "additionalProperties" and isinstance(err.instance, LineDict):
+        # Point at the unexpected key itself, not at the mapping that holds it.
+        extra = [k for k in err.instance if k not in err.schema.get("properties", {})]
+        if extra:
+            return err.instance.key_lines.get(extra[0], line)
+    return line
 
 
 def _schema_errors(doc: Any, path: str) -> None:
-    errors = sorted(_validator().iter_errors(doc), key=lambda e: (line_of(doc, list(e.absolute_path)) or 0))
+    errors = sorted(_validator().iter_errors(doc), key=lambda e: (_error_line(doc, e) or 0))
     if not errors:
         return
     lines = []
     for err in errors[:8]:
         where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
-        lines.append((line_of(doc, list(err.absolute_path)), f"{where}: {_explain(err)}"))
+        lines.append((_error_line(doc, err), f"{where}: {_explain(err)}"))
     first_line, first_msg = lines[0]
     rest = "".join(f"\n  {path}:{ln}: {msg}" for ln, msg in lines[1:])
     more = f"\n  ... and {len(errors) - 8} more" if len(errors) > 8 else ""
@@ -90,6 +101,24 @@ def _templates(obj: Any) -> Iterable[str]:
     elif isinstance(obj, (list, tuple)):
         for v in obj:
             yield from _templates(v)
+
+
+def _template_line(node: Any, ref: str, default: int) -> int:
+    """The line of the key or item whose text holds ${ref} (scalars carry no line of their own)."""
+    needle = "${" + ref + "}"
+    if isinstance(node, LineDict):
+        for key, value in node.items():
+            if needle in key or (isinstance(value, str) and needle in value):
+                return node.key_lines.get(key, default)
+            if (found := _template_line(value, ref, 0)):
+                return found
+    elif isinstance(node, LineList):
+        for i, value in enumerate(node):
+            if isinstance(value, str) and needle in value:
+                return node.item_lines[i]
+            if (found := _template_line(value, ref, 0)):
+                return found
+    return default
 
 
 class CaseParser:
@@ -161,15 +190,15 @@ class CaseParser:
         for ref in list(_templates(req)) + list(_templates(sraw["expect"])):
             head, _, attr = ref.partition(".")
             if head == "vars":
-                if attr not in saved:
-                    raise fail("request", f"step {index + 1} uses ${{{ref}}}, but no earlier step saves {attr!r}", sraw)
+                problem = None if attr in saved else f"step {index + 1} uses ${{{ref}}}, but no earlier step saves {attr!r}"
             elif head == "run":
-                if attr not in ("id", "prefix"):
-                    raise fail("request", f"${{{ref}}}: run has only 'id' and 'prefix'", sraw)
+                problem = None if attr in ("id", "prefix") else f"${{{ref}}}: run has only 'id' and 'prefix'"
             elif head not in needs:
-                raise fail("request", f"${{{ref}}} names {head!r}, which is not in the case's 'needs' or 'makes'", sraw)
-            elif not attr:
-                raise fail("request", f"${{{ref}}} needs an attribute keyword, e.g. ${{{head}.SOPInstanceUID}}", sraw)
+                problem = f"${{{ref}}} names {head!r}, which is not in the case's 'needs' or 'makes'"
+            else:
+                problem = None if attr else f"${{{ref}}} needs an attribute keyword, e.g. ${{{head}.SOPInstanceUID}}"
+            if problem:
+                raise CaseFileError(path, _template_line(sraw, ref, sraw.line), f"case {case.get('id', '?')}: {problem}")
         try:
             body = _body(req.get("body"))
         except ValueError as exc:

@@ -17,6 +17,7 @@ from ..checks.registry import Registry
 SCHEMA_FILE = Path(__file__).with_name("case.schema.json")
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 VAR_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+HEX_PATTERN = r"^(\s*[0-9a-fA-F]{2})*\s*$"  # whole bytes, as bytes.fromhex reads them
 
 
 def _string_map() -> dict[str, Any]:
@@ -42,7 +43,7 @@ def _body() -> dict[str, Any]:
             "headers": _string_map(),
             "instance": {"type": "string", "description": "a fixture instance key: its Part 10 bytes"},
             "text": {"type": "string"},
-            "hex": {"type": "string", "pattern": "^[0-9a-fA-F ]*$"},
+            "hex": {"type": "string", "pattern": HEX_PATTERN},
         },
     }
     return {
@@ -55,7 +56,7 @@ def _body() -> dict[str, Any]:
             "parts": {"type": "array", "items": part, "description": "explicit multipart/related parts"},
             "text": {"type": "string"},
             "json": {},
-            "hex": {"type": "string", "pattern": "^[0-9a-fA-F ]*$"},
+            "hex": {"type": "string", "pattern": HEX_PATTERN},
             "empty": {"const": True},
             "content_type": {"type": "string", "description": "Content-Type to send; {boundary} is replaced; '' sends none"},
             "boundary": {"type": "string"},

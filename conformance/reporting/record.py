@@ -29,6 +29,7 @@ class CaseRecord:
     source: str = ""
     findings: list[str] = field(default_factory=list)
     server: str = ""  # the Server header the target sent, if any
+    exchanges: list[dict[str, Any]] = field(default_factory=list)  # method, resource pattern, status, content type
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,4 +70,5 @@ def record_for(case: Case, item: pytest.Item, report: pytest.TestReport,
         id=case.id, title=case.title, transaction=case.transaction, requirements=list(case.requirements),
         level=case.level, verdict=verdict, message=message, duration_s=round(report.duration, 4),
         source=str(case.source), findings=findings, server=getattr(item, "dicomweb_server", "") or "",
+        exchanges=getattr(item, "dicomweb_exchanges", []),
     )

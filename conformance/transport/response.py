@@ -58,7 +58,8 @@ class Response:
         if value is None:
             return None
         try:
-            return ContentType.parse(value)
+            # Tolerant reading (e.g. an unquoted type=application/dicom); checks judge the syntax separately.
+            return ContentType.parse(value, strict=False)
         except ValueError:
             return None
 
@@ -104,7 +105,7 @@ class Response:
         if value is None:
             raise BodyFormatError("no Content-Type header, so no multipart boundary")
         try:
-            return boundary_of(value)
+            return boundary_of(value, strict=False)
         except (MultipartError, ValueError) as exc:
             raise BodyFormatError(str(exc)) from None
 

@@ -1,0 +1,27 @@
+"""Child side of a measurement: ``python -m bench.worker MODULE FUNCTION JSON_ARGS``.
+
+Calls ``bench.MODULE.FUNCTION(**args)`` and prints its dict as one ``BENCH-RESULT {json}`` line.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+
+from bench.proc import RESULT_PREFIX
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 3:
+        print("usage: python -m bench.worker MODULE FUNCTION JSON_ARGS", file=sys.stderr)
+        return 2
+    module, function, raw = argv
+    target = getattr(importlib.import_module(f"bench.{module}"), function)
+    result = target(**json.loads(raw))
+    print(RESULT_PREFIX + json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

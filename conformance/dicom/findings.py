@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import UsageError
+
 ERROR = "error"  # violates the standard
 WARNING = "warning"  # legal, but known to break clients (lint), or a conditional requirement we cannot decide
 
 CONTEXTS = frozenset({"generic", "search", "metadata", "store-response", "store-request"})
 
 
-class ModelValidationError(ValueError):
+class ModelValidationError(UsageError, ValueError):
     """Raised for misuse of the validators (e.g. an unknown context), never for a bad document."""
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import httpx
 
 from ..errors import Finding, Nonconformance, TargetError
+from .deadline import DeadlineBackend, deadline
 from .exchange import HttpRequest
 from .response import Response
 
@@ -42,6 +43,10 @@ class HttpClient:
                  transport: httpx.BaseTransport | None = None) -> None:
         self.settings = settings
         t = settings.timeout_s
+        if transport is None:
+            transport = httpx.HTTPTransport(verify=_verify(settings.verify), http2=settings.http2, trust_env=False)
+            # Same pool, but every socket operation also honours the exchange's total deadline.
+            transport._pool._network_backend = DeadlineBackend()  # noqa: SLF001 (httpx exposes no parameter for it)
         self._client = httpx.Client(
             auth=auth,
             timeout=httpx.Timeout(connect=t, read=t, write=t, pool=t),
@@ -58,16 +63,20 @@ class HttpClient:
     def send(self, req: HttpRequest) -> Response:
         # httpx.Request adds only Host and Content-Length: no implicit Accept or Accept-Encoding.
         request = httpx.Request(req.method, httpx.URL(req.url), headers=list(req.headers), content=req.body)
+        with deadline(self.settings.timeout_s):
+            return self._send(request, req.follow_redirects)
+
+    def _send(self, request: httpx.Request, follow_redirects: bool) -> Response:
         start = time.monotonic()
-        deadline = start + self.settings.timeout_s
+        end = start + self.settings.timeout_s
         try:
-            resp = self._client.send(request, stream=True, follow_redirects=req.follow_redirects)
+            resp = self._client.send(request, stream=True, follow_redirects=follow_redirects)
         except httpx.TooManyRedirects:
             raise _fail("redirect loop: more than 20 redirects") from None
         except httpx.ConnectError as exc:
             raise TargetError(f"cannot connect to {request.url.host}:{request.url.port}: {exc}") from None
         except httpx.TimeoutException:
-            raise TargetError(f"no response within {self.settings.timeout_s:g} s") from None
+            raise TargetError(f"no complete response head within {self.settings.timeout_s:g} s") from None
         except httpx.RemoteProtocolError as exc:
             raise _fail(f"malformed HTTP response: {exc}") from None
         except (httpx.ReadError, httpx.WriteError, httpx.NetworkError) as exc:
@@ -80,11 +89,11 @@ class HttpClient:
                 if size > self.settings.max_body_bytes:
                     raise TargetError(f"response body exceeded the limit of {self.settings.max_body_bytes} bytes; stopped reading")
                 spool.write(chunk)
-                if time.monotonic() > deadline:
+                if time.monotonic() > end:
                     raise TargetError(f"response not complete within {self.settings.timeout_s:g} s ({size} bytes received)")
         except httpx.TimeoutException:
             spool.close()
-            raise TargetError(f"response body stalled: no data for {self.settings.timeout_s:g} s after {size} bytes") from None
+            raise TargetError(f"response body not complete within {self.settings.timeout_s:g} s ({size} bytes received)") from None
         except httpx.RemoteProtocolError as exc:
             spool.close()
             raise _fail(f"response body broken after {size} bytes: {exc}") from None

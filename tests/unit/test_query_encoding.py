@@ -27,6 +27,7 @@ UNRESERVED = string.ascii_letters + string.digits + "-._~"
 QP_SPECIAL_KEPT_RAW = "!$'()*;:@/?"
 # Text without lone surrogates (they have no UTF-8 form, so no URI can carry them).
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+QUICK = settings(max_examples=100, deadline=None, database=None)
 
 
 # ------------------------------------------------------------------ minimal encoding
@@ -92,6 +93,7 @@ def test_encoded_chars_splits_escapes_as_units() -> None:
     assert list(encoded_chars("a%5Eb%2C")) == ["a", "%5E", "b", "%2C"]
 
 
+@QUICK
 @given(TEXT)
 def test_both_encodings_decode_to_the_same_value(value: str) -> None:
     # RFC 3986 §2.3: the two URIs are equivalent, so an origin server must see one value.
@@ -99,12 +101,14 @@ def test_both_encodings_decode_to_the_same_value(value: str) -> None:
         assert parse_query(build_query([("PatientName", value)], encoding)) == [("PatientName", value)]  # type: ignore[arg-type]
 
 
+@QUICK
 @given(TEXT)
 def test_minimal_encoding_uses_only_qp_chars(value: str) -> None:
     allowed = set(UNRESERVED) | set(QP_SPECIAL_KEPT_RAW)
     assert all(c in allowed or (len(c) == 3 and c[0] == "%") for c in encoded_chars(encode_component(value)))
 
 
+@QUICK
 @given(st.lists(TEXT, min_size=1, max_size=4))
 def test_list_value_round_trips_by_splitting_on_raw_commas(items: list[str]) -> None:
     encoded = encode_value(tuple(items))
@@ -140,7 +144,7 @@ def test_httpx_sends_the_built_query_unchanged(encoding: str) -> None:
     assert sent.url.raw_path == f"/dicom-web/studies?{query}".encode("ascii")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None)
 @given(TEXT)
 def test_httpx_never_re_encodes_a_built_query(value: str) -> None:
     for encoding in ("minimal", "encode-unreserved"):

@@ -63,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     cov.add_argument("folders", nargs="*", metavar="DIR", help="report folders whose verdicts to show")
     cov.add_argument("--format", choices=["markdown", "json"], default="markdown")
 
+    ex = sub.add_parser("expectations", help="draft an expectations file (--expect) from one run's report folder")
+    ex.add_argument("folder", metavar="DIR")
+    ex.add_argument("--target-name", default="", help="the product and version the file describes")
+
     st = sub.add_parser("statement", help="a conformance statement draft (Markdown) from one run's report folder")
     st.add_argument("folder", metavar="DIR")
     return p
@@ -274,7 +278,17 @@ def cmd_statement(ns: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "list": cmd_list, "validate": cmd_validate, "schema": cmd_schema,
+def cmd_expectations(ns: argparse.Namespace) -> int:
+    from .catalog import load_catalog
+    from .expectations import draft_expectations
+    from .reporting.runs import load_run
+
+    run = load_run(ns.folder)
+    sys.stdout.write(draft_expectations(run.doc, load_catalog(), ns.target_name or run.name))
+    return 0
+
+
+COMMANDS = {"expectations": cmd_expectations, "run": cmd_run, "list": cmd_list, "validate": cmd_validate, "schema": cmd_schema,
             "matrix": cmd_matrix, "coverage": cmd_coverage, "statement": cmd_statement}
 
 

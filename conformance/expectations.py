@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import json
+
 import jsonschema
 import yaml
 
@@ -103,3 +105,25 @@ def compare(verdicts: dict[str, str], expected: dict[str, Expectation], known: s
     for case in sorted(set(expected) - set(verdicts) - known):
         out.append(Mismatch(case, expected[case].verdict, "not run", "stale expectation: no such case ran"))
     return out
+
+
+def draft_expectations(results: dict[str, Any], catalog: Any, target: str) -> str:
+    """An expectations file listing every non-conforming case of a run, each with its message as
+    the reason and the cited requirements' sections as evidence. A starting point: review each entry."""
+    lines = [f"# Known deviations of {target}, drafted from run {results.get('run_id', '')} and reviewed by hand.",
+             "# Each entry: the case, the verdict it ends with, why, and the section of PS3.18 it violates.",
+             f"target: {json.dumps(target)}", "expectations:"]
+    for case in sorted(results["cases"], key=lambda c: c["id"]):
+        if case["verdict"] in CONFORMING:
+            continue
+        sections = []
+        # The rule a check names as broken comes first; then what the case cites.
+        for rid in dict.fromkeys([*case.get("violated", []), *case["requirements"]]):
+            req = catalog.get(rid)
+            if req is not None:
+                sections.append(f"{rid} ({req.citation})")
+        entry = {"case": case["id"], "verdict": case["verdict"], "reason": case["message"],
+                 "evidence": "; ".join(sections) or "see the case's requirements"}
+        lines.append("  - " + yaml.safe_dump(entry, sort_keys=False, width=10_000, allow_unicode=True).strip()
+                     .replace("\n", "\n    "))
+    return "\n".join(lines) + "\n"

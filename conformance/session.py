@@ -111,6 +111,7 @@ def run_item(case: Case, session: RunSession, item: pytest.Item) -> None:
         if case.level == "shall":
             raise
         grade = "warn" if case.level == "should" else "info"
+        item.dicomweb_nonconformance = exc  # type: ignore[attr-defined]
         pytest.xfail(GRADE_PREFIX[grade] + "\n".join(session.redactor.text(f.line()) for f in exc.findings))
     finally:
         _attach(run, session, item)

@@ -30,6 +30,7 @@ class CaseRecord:
     findings: list[str] = field(default_factory=list)
     server: str = ""  # the Server header the target sent, if any
     exchanges: list[dict[str, Any]] = field(default_factory=list)  # method, resource pattern, status, content type
+    violated: list[str] = field(default_factory=list)  # requirements the failing checks name
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -37,6 +38,13 @@ class CaseRecord:
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> "CaseRecord":
         return cls(**raw)
+
+
+def _violated(excinfo: pytest.ExceptionInfo[BaseException] | None, item: pytest.Item) -> list[str]:
+    exc = excinfo.value if excinfo is not None else getattr(item, "dicomweb_nonconformance", None)
+    if isinstance(exc, Nonconformance):
+        return list(dict.fromkeys(f.requirement for f in exc.findings if f.requirement))
+    return []
 
 
 def _verdict(report: pytest.TestReport, excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, str, list[str]]:
@@ -70,5 +78,5 @@ def record_for(case: Case, item: pytest.Item, report: pytest.TestReport,
         id=case.id, title=case.title, transaction=case.transaction, requirements=list(case.requirements),
         level=case.level, verdict=verdict, message=message, duration_s=round(report.duration, 4),
         source=str(case.source), findings=findings, server=getattr(item, "dicomweb_server", "") or "",
-        exchanges=getattr(item, "dicomweb_exchanges", []),
+        exchanges=getattr(item, "dicomweb_exchanges", []), violated=_violated(excinfo, item),
     )

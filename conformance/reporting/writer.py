@@ -44,7 +44,7 @@ def results_document(info: RunInfo, records: list[CaseRecord], mismatches: list[
         "cases": [
             {"id": r.id, "title": r.title, "transaction": r.transaction, "requirements": r.requirements,
              "level": r.level, "verdict": r.verdict, "message": r.message, "duration_s": r.duration_s,
-             "source": r.source, "findings": r.findings, "exchanges": r.exchanges}
+             "source": r.source, "findings": r.findings, "violated": r.violated, "exchanges": r.exchanges}
             for r in sorted(records, key=lambda r: r.id)
         ],
     }

@@ -53,7 +53,9 @@ def parse_auth(spec: str) -> Credentials:
         user, sep, password = rest.partition(":")
         if not sep or not user:
             raise UsageError("--auth basic needs basic:USER:PASSWORD")
-        return Credentials("basic", (_secret(user), _secret(password)))
+        user, password = _secret(user), _secret(password)
+        # "user:password" is listed too: Basic sends its base64 form, which the redactor must scrub.
+        return Credentials("basic", (user, password, f"{user}:{password}"))
     if kind == "bearer":
         if not rest:
             raise UsageError("--auth bearer needs bearer:TOKEN")

@@ -41,7 +41,7 @@ class CaseRecord:
 
 
 def _violated(excinfo: pytest.ExceptionInfo[BaseException] | None, item: pytest.Item) -> list[str]:
-    exc = excinfo.value if excinfo is not None else getattr(item, "dicomweb_nonconformance", None)
+    exc = getattr(item, "dicomweb_nonconformance", None) or (excinfo.value if excinfo is not None else None)
     if isinstance(exc, Nonconformance):
         return list(dict.fromkeys(f.requirement for f in exc.findings if f.requirement))
     return []

@@ -1,4 +1,4 @@
-"""Running one measured child process: wall time, peak RSS (from wait4) and its result line."""
+"""Running one measured child process: wall time, peak RSS and the result line it prints."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -22,6 +23,10 @@ class BenchError(Exception):
     """A measurement could not be taken (child failed, server missing...); reported, never a traceback."""
 
 
+class Unavailable(BenchError):
+    """What a measurement needs is not installed here (Orthanc, curl...): skipped, not failed."""
+
+
 @dataclass(frozen=True)
 class ChildRun:
     wall_s: float
@@ -30,6 +35,7 @@ class ChildRun:
     stdout: str
     stderr: str
     result: Mapping[str, Any] = field(default_factory=dict)
+    started: float = 0.0  # time.perf_counter() when the child was spawned (one clock for all processes)
 
     def get(self, key: str) -> float:
         if key not in self.result:
@@ -37,39 +43,52 @@ class ChildRun:
         return float(self.result[key])
 
 
+def engine_root() -> Path:
+    """Where the measured harness comes from: this checkout, or BENCH_ENGINE (a patched copy, see --engine)."""
+    return Path(os.environ.get("BENCH_ENGINE") or ROOT)
+
+
 def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    paths = [str(engine_root()), str(ROOT), env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(p for p in paths if p))
     env.update(extra or {})
     return env
 
 
-def run_child(argv: Sequence[str], *, timeout_s: float = 900.0, cwd: Path = ROOT,
+def run_child(argv: Sequence[str], *, timeout_s: float = 900.0, cwd: Path | None = None,
               env: Mapping[str, str] | None = None, check: bool = True) -> ChildRun:
-    """Run ``argv`` to completion; the child is reaped with wait4 so its own peak RSS is known."""
+    """Run ``argv`` to completion through bench/launch.py, which measures its wall time and peak RSS.
+
+    A Python worker's own VmHWM (``vm_hwm_mb`` in its result) is exact and preferred.
+    """
     out: list[bytes] = []
     err: list[bytes] = []
-    started = time.perf_counter()
-    proc = subprocess.Popen(list(argv), cwd=cwd, env=child_env(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
-    readers = [threading.Thread(target=lambda s=s, b=b: b.append(s.read()), daemon=True)
-               for s, b in ((proc.stdout, out), (proc.stderr, err))]
-    for reader in readers:
-        reader.start()
-    timer = threading.Timer(timeout_s, lambda: _kill_group(proc.pid))
-    timer.start()
-    try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        timer.cancel()
-    wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; stop Popen from waiting again
-    for reader in readers:
-        reader.join()
-    stdout = b"".join(out).decode("utf-8", "replace")
-    stderr = b"".join(err).decode("utf-8", "replace")
-    run = ChildRun(wall, usage.ru_maxrss / 1024.0, proc.returncode, stdout, stderr, _result_of(stdout))
+    with tempfile.TemporaryDirectory(prefix="bench-launch-") as tmp:
+        stats_file = Path(tmp) / "stats.json"
+        launcher = [sys.executable, "-I", "-S", str(Path(__file__).with_name("launch.py")), str(stats_file)]
+        proc = subprocess.Popen([*launcher, *argv], cwd=cwd or engine_root(), env=child_env(env), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, start_new_session=True)
+        readers = [threading.Thread(target=lambda s=s, b=b: b.append(s.read()), daemon=True)
+                   for s, b in ((proc.stdout, out), (proc.stderr, err))]
+        for reader in readers:
+            reader.start()
+        timer = threading.Timer(timeout_s, lambda: _kill_group(proc.pid))
+        timer.start()
+        try:
+            proc.wait()
+        finally:
+            timer.cancel()
+        for reader in readers:
+            reader.join()
+        stdout = b"".join(out).decode("utf-8", "replace")
+        stderr = b"".join(err).decode("utf-8", "replace")
+        if not stats_file.exists():
+            raise BenchError(f"{' '.join(argv[:6])} ... did not finish (timeout {timeout_s:g} s?):\n{_tail(stderr)}")
+        stats = json.loads(stats_file.read_text())
+    result = _result_of(stdout)
+    rss = float(result["vm_hwm_mb"]) if "vm_hwm_mb" in result else stats["maxrss_kb"] / 1024.0
+    run = ChildRun(stats["wall_s"], rss, int(stats["returncode"]), stdout, stderr, result, stats["started"])
     if check and run.returncode != 0:
         raise BenchError(f"{' '.join(argv[:6])} ... exited {run.returncode}:\n{_tail(stdout)}\n{_tail(stderr)}")
     return run

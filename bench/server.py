@@ -7,7 +7,7 @@ import httpx
 from conformance.errors import HarnessError
 from conformance.targets.orthanc import OrthancTarget, orthanc_available
 
-from bench.proc import BenchError
+from bench.proc import BenchError, Unavailable
 
 
 class BenchOrthanc:
@@ -15,7 +15,7 @@ class BenchOrthanc:
 
     def __init__(self) -> None:
         if not orthanc_available():
-            raise BenchError("Orthanc with the DICOMweb plugin is not installed (./dev setup installs it)")
+            raise Unavailable("Orthanc with the DICOMweb plugin is not installed (./dev setup installs it)")
         self._target = OrthancTarget()
         self.base_url = self._target.base_url  # .../dicom-web
         self.uri_url = self._target.wado_uri

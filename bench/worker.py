@@ -18,9 +18,21 @@ def main(argv: list[str]) -> int:
         return 2
     module, function, raw = argv
     target = getattr(importlib.import_module(f"bench.{module}"), function)
-    result = target(**json.loads(raw))
+    result = dict(target(**json.loads(raw)))
+    result["vm_hwm_mb"] = _peak_rss_mb()
     print(RESULT_PREFIX + json.dumps(result), flush=True)
     return 0
+
+
+def _peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM belongs to the program's memory map, unlike ru_maxrss)."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 if __name__ == "__main__":

@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--read-only", action="store_true", help="send nothing that can change the target (for production servers)")
     run.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
     run.add_argument("--ca", metavar="FILE", help="CA bundle for TLS")
+    run.add_argument("--profile", action="append", default=[], metavar="KEY=VALUE",
+                     help="an edition difference the target follows, e.g. ups-create=query (see 'pytest --help')")
     run.add_argument("--claims", metavar="FILE", help="YAML file of the optional features the server claims")
     run.add_argument("--expect", metavar="FILE", help="expected verdicts (known deviations): exit 0 exactly when the run matches")
     run.add_argument("--tentative", action="store_true", help="include cases of draft supplements and change proposals")
@@ -142,6 +144,8 @@ def cmd_run(ns: argparse.Namespace) -> int:
         args.append("--dicomweb-insecure")
     if ns.ca:
         args += ["--dicomweb-ca", ns.ca]
+    for pair in ns.profile:
+        args += ["--dicomweb-profile", pair]
     if ns.workers and ns.workers > 1:
         args += ["-n", str(ns.workers)]
     args += ["-q"] if ns.quiet else []

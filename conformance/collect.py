@@ -89,13 +89,15 @@ class CaseItem(pytest.Function):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
         case = self.case
+        # This text reaches the terminal, pytest's junit and Allure: scrub what a server echoed.
+        redact = getattr(self, "dicomweb_redact", str)
         head = f"{case.source}: {case.id} ({case.level}; {', '.join(case.requirements)})"
         if isinstance(excinfo.value, Nonconformance):
-            lines = [f"  - {f.line()}" for f in excinfo.value.findings]
+            lines = [f"  - {redact(f.line())}" for f in excinfo.value.findings]
             return "\n".join([head, "server does not conform:", *lines])
         if isinstance(excinfo.value, HarnessError):
-            return f"{head}\nerror: {excinfo.value}"
-        return f"{head}\nharness bug (please report):\n{super().repr_failure(excinfo)}"
+            return f"{head}\nerror: {redact(str(excinfo.value))}"
+        return f"{head}\nharness bug (please report):\n{redact(str(super().repr_failure(excinfo)))}"
 
 
 def transaction_mark(transaction: str) -> str:
@@ -103,9 +105,12 @@ def transaction_mark(transaction: str) -> str:
     return transaction.replace(".", "_").replace("-", "_")
 
 
-def is_case_file(path: Path, extra_roots: list[Path]) -> bool:
+def is_case_file(path: Path, extra_roots: list[Path], root: Path | None = None) -> bool:
     if path.suffix not in (".yaml", ".yml"):
         return False
-    if "testcases" in path.parts[:-1]:
+    # Only folders below the rootdir count: a checkout that itself lives in some ".../testcases/..."
+    # folder must not turn every YAML file of the project into a case file.
+    parts = path.relative_to(root).parts if root is not None and root in path.parents else path.parts
+    if "testcases" in parts[:-1]:
         return True
     return any(path == root or root in path.parents for root in extra_roots)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from .cases.parse import CaseParser
+from .cases.profile import PROFILE_HELP, parse_variant
 from .catalog import TRANSACTIONS, Catalog, load_catalog
 from .collect import CASE_KEY, CaseFile, CaseItem, is_case_file, transaction_mark
 from .claims import Claims, load_claims
@@ -43,6 +44,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--dicomweb-tentative", action="store_true", help="include cases of draft supplements / change proposals")
     g.addoption("--dicomweb-insecure", action="store_true", help="do not verify TLS certificates")
     g.addoption("--dicomweb-ca", help="CA bundle for TLS verification")
+    g.addoption("--dicomweb-profile", action="append", default=[], type=parse_variant, metavar="KEY=VALUE", help=PROFILE_HELP)
 
 
 @dataclass
@@ -113,7 +115,7 @@ def pytest_configure_node(node: Any) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if is_case_file(file_path, state_of(parent.config).extra_roots):
+    if is_case_file(file_path, state_of(parent.config).extra_roots, parent.config.rootpath):
         return CaseFile.from_parent(parent, path=file_path)
     return None
 
@@ -184,7 +186,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     report_dir = config.getoption("dicomweb_report_dir")
     state = state_of(config)
-    if report_dir and not config.getoption("collectonly"):
+    # An interrupted run (a case file error, Ctrl-C) writes no results: they would read as complete.
+    if report_dir and not config.getoption("collectonly") and exitstatus != pytest.ExitCode.INTERRUPTED:
         info = RunInfo(url=config.getoption("dicomweb_url") or "", started=state.started,
                        duration_s=time.time() - state.started, run_id=state.run_id, state_dir=state.state_dir)
         known = set(state.case_ids) or _all_case_ids(session, state)

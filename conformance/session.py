@@ -13,6 +13,7 @@ import pytest
 from conformance_fixtures import Instance
 
 from .cases.model import Case
+from .cases.profile import Profile
 from .checks.jsonds import first_value
 from .errors import Nonconformance, TargetError
 from .multipart import build_related
@@ -52,7 +53,8 @@ def open_session(config: pytest.Config, state: Any) -> RunSession:
     uri_url = config.getoption("dicomweb_uri_url")
     claims = state.claims
     session = RunSession(base_url=url.rstrip("/"), client=client, data=data, redactor=redactor, read_only=read_only,
-                         uri_url=uri_url, claims=claims)
+                         uri_url=uri_url, claims=claims, profile=Profile.from_pairs(config.getoption("dicomweb_profile")),
+                         ws_auth=creds.auth() if creds else None)
     data.store_study = lambda study, insts: _store_study(session, study, insts)
     return session
 
@@ -126,6 +128,8 @@ def resource_pattern(path: str) -> str:
 
 
 def _attach(run: CaseRun, session: RunSession, item: pytest.Item) -> None:
+    # Lint findings are legal-but-risky encodings: reported with the case, aggregated in summary.md.
+    item.dicomweb_notes = [session.redactor.text(n.line()) for n in run.notes]  # type: ignore[attr-defined]
     item.dicomweb_exchanges = [  # type: ignore[attr-defined]
         {"method": ex.request.method, "resource": resource_pattern(step.request.path),
          "service": step.request.service, "status": ex.response.status if ex.response else None,

@@ -47,6 +47,43 @@ class RequestSpec:
     body: Body | None = None
     follow_redirects: bool = False
     service: str = "dicomweb"  # which base URL: the RESTful services or the URI service (WADO-URI)
+    # Worklist UIDs whose place differs between editions: put where the target's profile says
+    # (runner/profile.py), or where `form` pins it for a case that checks one edition's form.
+    workitem_uid: str | None = None  # Create Workitem (§11.4.1.1): dataset or query
+    transaction_uid: str | None = None  # Update Workitem (§11.6.1): the Transaction UID query parameter
+    form: str | None = None
+
+
+@dataclass(frozen=True)
+class WsAction:
+    """A WebSocket step (PS3.18 §8.10): open an event channel, receive on it, or close it.
+    open: the URL is `subscription` (a Subscribe response's Content-Location) or, with the
+    ws-subscribers profile, {base}/ws/subscribers/{aet}. receive: wait until `count` events
+    arrived or `within` seconds passed; without count, collect for the whole `within` window."""
+
+    action: str  # open | receive | close
+    channel: str
+    subscription: str | None = None
+    aet: str | None = None
+    within: float = 5.0
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class NotOffered:
+    """A response that shows the target does not offer an optional part: the case is skipped with `reason`."""
+
+    status: tuple[int, ...]
+    reason: str
+    warning: str | None = None  # also required in the Warning header, when given
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """Send the request again while the status is `while_status` (e.g. 202 Accepted), for at most `within` s."""
+
+    while_status: int
+    within: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -56,6 +93,9 @@ class Step:
     expect: tuple[Expectation, ...]
     save: tuple[tuple[str, str], ...]  # variable name -> JSON pointer into the response
     line: int
+    websocket: WsAction | None = None  # set for WebSocket steps (request is then the channel's GET)
+    not_offered: NotOffered | None = None
+    repeat: Repeat | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +114,7 @@ class Case:
     tentative: str | None = None
     edition: str | None = None  # set when a case checks a rule of one edition only
     tags: tuple[str, ...] = field(default_factory=tuple)
+    builds: tuple[tuple[str, str], ...] = ()  # case-local objects built from templates (workitems, NPI): (name, template)
 
     @property
     def service(self) -> str:
@@ -86,4 +127,4 @@ class Case:
 
     @property
     def instance_names(self) -> tuple[str, ...]:
-        return self.needs + tuple(name for name, _ in self.makes)
+        return self.needs + tuple(name for name, _ in self.makes) + tuple(name for name, _ in self.builds)

@@ -14,6 +14,8 @@ from ..catalog import Catalog
 from ..checks import REGISTRY
 from ..errors import CaseFileError
 from .model import Body, Case, Expectation, RequestSpec, Source, Step
+from .steps import (GENERATED_HEADS, not_offered_rule, repeat_rule, uid_placement_problem, websocket_action,
+                    websocket_problem, websocket_request)
 from .schema import build_schema
 from .yamlsource import LineDict, LineList, line_of, load_yaml
 
@@ -80,9 +82,9 @@ def _scalar(v: Any) -> str:
 def _body(raw: dict[str, Any] | None) -> Body | None:
     if raw is None:
         return None
-    kinds = [k for k in ("stow", "parts", "text", "json", "hex", "empty") if k in raw]
+    kinds = [k for k in ("stow", "parts", "text", "json", "hex", "empty", "dataset", "workitem") if k in raw]
     if len(kinds) != 1:
-        raise ValueError(f"a body needs exactly one of stow, parts, text, json, hex, empty (got {kinds or 'none'})")
+        raise ValueError(f"a body needs exactly one of stow, parts, text, json, hex, empty, dataset, workitem (got {kinds or 'none'})")
     value = raw[kinds[0]]
     if kinds[0] == "parts":
         value = tuple(dict(p) for p in value)
@@ -172,7 +174,11 @@ class CaseParser:
                 raise fail("makes", f"{name!r} is a fixture key; give the fresh copy another name")
             if source not in known:
                 raise fail("makes", f"unknown fixture instance {source!r} to copy; known: {', '.join(sorted(known))}")
-        names = needs + tuple(n for n, _ in makes)
+        builds = tuple((str(k), str(v)) for k, v in (raw.get("builds") or {}).items())
+        for name, _ in builds:
+            if name in known or name in dict(makes) or name in GENERATED_HEADS or name in ("vars", "run"):
+                raise fail("builds", f"{name!r} is already a fixture key, a fresh copy or a template head; give it another name")
+        names = needs + tuple(n for n, _ in makes) + tuple(n for n, _ in builds)
         steps = []
         saved: set[str] = set()
         for j, sraw in enumerate(raw["steps"]):
@@ -181,20 +187,27 @@ class CaseParser:
             id=raw["id"], title=raw["title"], transaction=tx, requirements=tuple(raw["requirements"]),
             level=raw["level"], steps=tuple(steps), source=Source(path, line),
             description=raw.get("description", ""), feature=raw.get("feature", default_feature), needs=needs, makes=makes,
-            tentative=raw.get("tentative"), edition=raw.get("edition"), tags=tuple(raw.get("tags", ())),
+            tentative=raw.get("tentative"), edition=raw.get("edition"), tags=tuple(raw.get("tags", ())), builds=builds,
         )
 
     def _step(self, sraw: LineDict, index: int, path: str, case: LineDict, needs: tuple[str, ...],
               saved: set[str], fail: Callable[..., CaseFileError]) -> Step:
-        req = sraw["request"]
-        for ref in list(_templates(req)) + list(_templates(sraw["expect"])):
+        ws = websocket_action(sraw["websocket"]) if "websocket" in sraw else None
+        req = sraw["request"] if ws is None else {"path": ""}
+        if ws is not None:
+            problem = websocket_problem(ws, [next(iter(item)) for item in sraw["expect"]])
+            if problem:
+                raise fail("websocket", problem, sraw)
+        for ref in list(_templates(req)) + list(_templates(sraw["expect"])) + list(_templates(sraw.get("websocket") or {})):
             head, _, attr = ref.partition(".")
             if head == "vars":
                 problem = None if attr in saved else f"step {index + 1} uses ${{{ref}}}, but no earlier step saves {attr!r}"
             elif head == "run":
                 problem = None if attr in ("id", "prefix") else f"${{{ref}}}: run has only 'id' and 'prefix'"
+            elif head in GENERATED_HEADS:
+                problem = None if attr else f"${{{ref}}} needs a name, e.g. ${{{head}.a}}"
             elif head not in needs:
-                problem = f"${{{ref}}} names {head!r}, which is not in the case's 'needs' or 'makes'"
+                problem = f"${{{ref}}} names {head!r}, which is not in the case's 'needs' or 'makes' (or 'builds')"
             else:
                 problem = None if attr else f"${{{ref}}} needs an attribute keyword, e.g. ${{{head}.SOPInstanceUID}}"
             if problem:
@@ -205,6 +218,8 @@ class CaseParser:
             raise fail("body", str(exc), req) from None
         if body is not None:
             keys = body.value if body.kind == "stow" else [p["instance"] for p in body.value if "instance" in p] if body.kind == "parts" else []
+            if body.kind == "workitem":
+                keys = [body.value]
             for key in keys:
                 if key not in needs:
                     raise fail("body", f"body names instance {key!r}, which is not in the case's 'needs' or 'makes'", req)
@@ -219,9 +234,16 @@ class CaseParser:
             method=req.get("method", "GET"), path=req["path"], query=_query_pairs(req.get("query")),
             raw_query=req.get("raw_query"), query_encoding=req.get("query_encoding", "minimal"),
             headers=_pairs(req.get("headers")), body=body, follow_redirects=bool(req.get("follow_redirects", False)),
-            service=req.get("service", "dicomweb"),
+            service=req.get("service", "dicomweb"), workitem_uid=req.get("workitem_uid"),
+            transaction_uid=req.get("transaction_uid"), form=req.get("form"),
         )
         if spec.raw_query is not None and spec.query:
             raise fail("raw_query", "give either query or raw_query, not both", req)
-        return Step(name=sraw.get("name", f"{spec.method} {spec.path}"), request=spec,
-                    expect=tuple(expectations), save=save, line=sraw.line)
+        if (problem := uid_placement_problem(spec)) is not None:
+            raise fail("form", problem, req)
+        if ws is not None:
+            spec = websocket_request(ws)
+        default_name = f"websocket {ws.action} {ws.channel}" if ws else f"{spec.method} {spec.path}"
+        return Step(name=sraw.get("name", default_name), request=spec,
+                    expect=tuple(expectations), save=save, line=sraw.line, websocket=ws,
+                    not_offered=not_offered_rule(sraw.get("not_offered")), repeat=repeat_rule(sraw.get("repeat")))

@@ -11,8 +11,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from conformance_fixtures.built import BUILD_TEMPLATES
+
 from ..catalog import TRANSACTIONS
 from ..checks.registry import Registry
+from .profile import VARIANTS
 
 SCHEMA_FILE = Path(__file__).with_name("case.schema.json")
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
@@ -48,7 +51,7 @@ def _body() -> dict[str, Any]:
     }
     return {
         "type": "object",
-        "description": "Exactly one of stow, parts, text, json, hex, empty.",
+        "description": "Exactly one of stow, parts, text, json, hex, empty, dataset, workitem.",
         "additionalProperties": False,
         "minProperties": 1,
         "properties": {
@@ -58,6 +61,9 @@ def _body() -> dict[str, Any]:
             "json": {},
             "hex": {"type": "string", "pattern": HEX_PATTERN},
             "empty": {"const": True},
+            "dataset": {"type": "object", "description": "a DICOM JSON dataset written as keyword: value (lists for several "
+                        "values, lists of mappings for sequences); sent as application/dicom+json"},
+            "workitem": {"type": "string", "description": "a workitem the case builds: sent as DICOM JSON, its UID placed per the create form"},
             "content_type": {"type": "string", "description": "Content-Type to send; {boundary} is replaced; '' sends none"},
             "boundary": {"type": "string"},
         },
@@ -79,6 +85,48 @@ def _request() -> dict[str, Any]:
             "body": _body(),
             "follow_redirects": {"type": "boolean"},
             "service": {"enum": ["dicomweb", "uri"], "description": "uri: relative to the URI service (WADO-URI) endpoint"},
+            "workitem_uid": {"type": "string", "description": "Create Workitem: the Workitem UID, placed per the profile's ups-create (or form)"},
+            "transaction_uid": {"type": "string", "description": "Update Workitem: the Transaction UID, sent per the profile's ups-transaction-uid (or form)"},
+            "form": {"enum": sorted({v for k in ("ups-create", "ups-transaction-uid") for v in VARIANTS[k].values}),
+                     "description": "pins the form of workitem_uid / transaction_uid (a case that checks one edition's form)"},
+        },
+    }
+
+
+def _websocket() -> dict[str, Any]:
+    name = {"type": "string", "pattern": VAR_PATTERN}
+    return {
+        "type": "object",
+        "description": "A WebSocket step (PS3.18 8.10): exactly one of open, receive, close naming a channel.",
+        "additionalProperties": False,
+        "oneOf": [{"required": ["open"]}, {"required": ["receive"]}, {"required": ["close"]}],
+        "properties": {
+            "open": {**name, "description": "open the event channel under this name"},
+            "receive": {**name, "description": "wait for event reports on this channel"},
+            "close": {**name, "description": "close this channel"},
+            "subscription": {"type": "string", "description": "open: the ws(s) URL a Subscribe response named (Content-Location)"},
+            "aet": {"type": "string", "description": "open: the subscriber AE title (the ws-subscribers profile path uses it)"},
+            "within": {"type": "number", "exclusiveMinimum": 0, "maximum": 120, "description": "receive: seconds to wait (default 5)"},
+            "count": {"type": "integer", "minimum": 1, "description": "receive: stop as soon as this many events arrived"},
+        },
+    }
+
+
+def _step_extras() -> dict[str, Any]:
+    return {
+        "websocket": {"$ref": "#/$defs/websocket"},
+        "not_offered": {
+            "type": "object", "required": ["status", "reason"], "additionalProperties": False,
+            "description": "responses that show an optional part is not offered: the case is skipped, not failed",
+            "properties": {"status": {"type": "array", "items": {"type": "integer", "minimum": 100, "maximum": 599}, "minItems": 1},
+                           "reason": {"type": "string", "minLength": 10, "description": "why that answer is allowed (cite the section)"},
+                           "warning": {"type": "string", "description": "text the Warning header must also contain"}},
+        },
+        "repeat": {
+            "type": "object", "required": ["while_status"], "additionalProperties": False,
+            "description": "send again while the status is while_status (honouring Retry-After), for at most `within` seconds",
+            "properties": {"while_status": {"type": "integer", "minimum": 100, "maximum": 599},
+                           "within": {"type": "number", "exclusiveMinimum": 0, "maximum": 300}},
         },
     }
 
@@ -93,9 +141,11 @@ def build_schema(registry: Registry) -> dict[str, Any]:
     }
     step = {
         "type": "object",
-        "required": ["request", "expect"],
+        "required": ["expect"],
+        "oneOf": [{"required": ["request"]}, {"required": ["websocket"]}],
         "additionalProperties": False,
         "properties": {
+            **_step_extras(),
             "name": {"type": "string"},
             "request": {"$ref": "#/$defs/request"},
             "expect": {"type": "array", "items": {"$ref": "#/$defs/expectation"}},
@@ -124,6 +174,8 @@ def build_schema(registry: Registry) -> dict[str, Any]:
             "tentative": {"type": "string", "description": "the draft supplement or change proposal this case comes from"},
             "edition": {"type": "string"},
             "tags": {"type": "array", "items": {"type": "string"}},
+            "builds": {"type": "object", "propertyNames": {"pattern": VAR_PATTERN}, "additionalProperties": {"enum": sorted(BUILD_TEMPLATES)},
+                       "description": "case-local objects built from templates (workitems, non-patient instances): name -> template"},
             "steps": {"type": "array", "items": {"$ref": "#/$defs/step"}, "minItems": 1},
         },
     }
@@ -139,7 +191,7 @@ def build_schema(registry: Registry) -> dict[str, Any]:
             "feature": {"type": "string", "description": "default feature gate of the cases in this file"},
             "cases": {"type": "array", "items": {"$ref": "#/$defs/case"}, "minItems": 1},
         },
-        "$defs": {"case": case, "step": step, "request": _request(), "expectation": expect_item},
+        "$defs": {"case": case, "step": step, "request": _request(), "expectation": expect_item, "websocket": _websocket()},
     }
 
 

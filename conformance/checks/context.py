@@ -22,6 +22,9 @@ class CheckContext:
     base_url: str
     variables: dict[str, Any] = field(default_factory=dict)
     render: Callable[[str], str] = str  # fills ${...} templates in check arguments
+    # GET a URL taken from a response (a BulkDataURI, a RetrieveURL) on the target's own origin;
+    # the exchange joins the case transcript. None where the runner offers no follow-ups.
+    follow: Callable[[str, tuple[tuple[str, str], ...]], Exchange] | None = None
 
     @property
     def response(self) -> Response:

@@ -91,7 +91,9 @@ def metadata_of(ctx: CheckContext, keys: list[str]) -> Outcome:
         if ds is None:
             problems.append(f"no metadata for {key} (SOP Instance UID {uid})")
             continue
-        diffs = compare_json_to_dataset(ds, ctx.data.instance(key).dataset, ignore=(), bulk_ok=True)
+        # Specific Character Set is not compared: a JSON document's text is UTF-8 whatever the stored
+        # encoding (F.2), so a server may restate or drop the original value.
+        diffs = compare_json_to_dataset(ds, ctx.data.instance(key).dataset, ignore=(0x00080005,), bulk_ok=True)
         problems += [f"{key}: {d}" for d in diffs[:MAX_SHOWN]]
     extra = [u for u in by_uid if u not in wanted]
     if extra:

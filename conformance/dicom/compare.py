@@ -180,9 +180,13 @@ def _normalise(vr: str, value: Any) -> Any:
 
 
 def _decimal(value: Any) -> Any:
+    """IS/DS as an exact decimal: JSON floats by their shortest spelling, pydicom's DSfloat/IS by their text."""
     try:
-        text = repr(value) if isinstance(value, float) else str(value).strip()
-        return Decimal(text).normalize()
+        if type(value) is float:
+            return Decimal(repr(value)).normalize()
+        if type(value) is int:
+            return Decimal(value).normalize()
+        return Decimal(str(value).strip()).normalize()
     except (InvalidOperation, ValueError):
         return str(value)
 

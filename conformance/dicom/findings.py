@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import UsageError
+from .json_shapes import escape
 
 ERROR = "error"  # violates the standard
 WARNING = "warning"  # legal, but known to break clients (lint), or a conditional requirement we cannot decide
@@ -52,8 +53,4 @@ def check_context(context: str) -> None:
 
 def pointer(*parts: object) -> str:
     """A JSON pointer (RFC 6901) from path parts; the root is the empty string."""
-    out = []
-    for part in parts:
-        text = str(part).replace("~", "~0").replace("/", "~1")
-        out.append("/" + text)
-    return "".join(out)
+    return "".join("/" + escape(part) for part in parts)

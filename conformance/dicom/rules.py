@@ -138,8 +138,9 @@ _LINT_RULES: tuple[Rule, ...] = (
 )
 
 
-# Value rules that cannot arise in XML: its values are text (NaN is just text there) and PN components are elements.
-_JSON_ONLY_VALUE_RULES = frozenset({"NUMBER-NOT-FINITE", "PN-TOO-MANY-COMPONENTS"})
+# Value rules that cannot arise in XML: its values are text (NaN is just text there, SV/UV read as numbers) and
+# PN components are elements of their own.
+_JSON_ONLY_VALUE_RULES = frozenset({"NUMBER-NOT-FINITE", "PN-TOO-MANY-COMPONENTS", "SV-FORMAT", "UV-FORMAT"})
 
 
 def _value_rules(prefix: str, section: str, skip: frozenset[str] = frozenset()) -> tuple[Rule, ...]:

@@ -4,6 +4,8 @@ Used to compare XML documents with datasets through the same code as JSON. The c
 invalid input (the validator reports what is wrong); it only needs to be exact for valid documents. Private data
 elements written gggg00ee with a privateCreator get their block back: the block of a Private Creator element with
 that name when the dataset has one, else the first free block from 0x10 (PS3.5 7.8.1 conflict avoidance).
+Two things valid XML can hold have no JSON row in F.3.1: a BulkData uuid (written here as a urn:uuid: URI, which
+the JSON validator then rejects) and FL/FD NaN or infinities (JSON numbers are finite).
 """
 
 from __future__ import annotations

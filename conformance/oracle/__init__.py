@@ -14,6 +14,7 @@ from .returns import (
     conditional_return_attributes,
     default_return_attributes,
     forbidden_return_attributes,
+    known_return_attributes,
     requested_return_attributes,
     required_attributes_after_includefield,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "default_return_attributes",
     "expected_results",
     "forbidden_return_attributes",
+    "known_return_attributes",
     "match_values",
     "matches",
     "paged_count",

@@ -14,8 +14,12 @@ Decisions taken here, with their sources:
   10.6.1-4 requires of the resource, plus ``supported_optional_keys``. A server may ignore any
   other key (PS3.4 C.2.2.1.3), so failing it only yields "may match".
 * Specific Character Set is never matched (PS3.4 C.2.2.2). Other Additional Query/Retrieve
-  Attributes (C.3.4), Timezone Offset From UTC (§8.3.4.1.1), private tags and attributes the
-  tables cannot place are accepted only with universal (empty) values.
+  Attributes (C.3.4), Timezone Offset From UTC (§8.3.4.1.1) and attributes the tables cannot
+  place are accepted only with universal (empty) values.
+* Private data elements and their Private Creators (§10.6.1.2.1 allows them on every resource)
+  are never required matching keys, so a server may ignore them (PS3.4 C.2.2.1.3): they can only
+  narrow "may match". They belong to the instance that holds them, so the oracle judges them on
+  instance resources only; their VR is the stored one (a Private Creator is always LO).
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ class Check:
     time_tag: int | None = None
     time_value: str = ""
     options: MatchOptions = MatchOptions()
+    private: bool = False  # a private element or Private Creator: its VR comes from the stored data
 
     @property
     def computed(self) -> bool:
@@ -74,6 +79,8 @@ class Check:
             )
         if self.item_keys:
             return match_sequence(sequence_items(dataset, self.tag), self.item_keys, self.options)
+        if self.private:
+            return self._on_private(dataset)
         return self.on_values(element_values(dataset, self.tag))
 
     def on_values(self, values: Values) -> Outcome:
@@ -81,6 +88,11 @@ class Check:
         assert vr is not None
         multi = is_multi_valued(self.tag)
         return match_values(values, self.value, vr, self.options, multi_valued=multi)
+
+    def _on_private(self, dataset: Dataset) -> Outcome:
+        element = dataset.get(self.tag)
+        vr = "LO" if _is_private_creator(self.tag) or element is None else str(element.VR)
+        return match_values(element_values(dataset, self.tag), self.value, vr, self.options)
 
 
 def plan_checks(
@@ -96,6 +108,7 @@ def plan_checks(
     options = query.options
     plain: dict[int, str] = {}
     sequences: dict[int, list[tuple[tuple[int, ...], str]]] = {}
+    private: list[Check] = []
     for attribute, value in query.keys:
         head = attribute if isinstance(attribute, int) else attribute[0]
         if head in NEVER_MATCHED:
@@ -103,6 +116,10 @@ def plan_checks(
         _check_allowed(head, attribute, value, query)
         if isinstance(attribute, tuple):
             sequences.setdefault(head, []).append((attribute[1:], value))
+        elif head & 0x10000:
+            if value != "":
+                private.append(Check(f"{describe(head)}={value}", query.level, False, head, value,
+                                     options=options, private=True))
         elif vr_of(head) != "SQ" and not _is_universal(head, value, options):
             plain[head] = value
     checks: list[Check] = []
@@ -121,7 +138,7 @@ def plan_checks(
         checks.append(
             Check(label, _owner(head), required, head, item_keys=tuple(item_keys), options=options)
         )
-    return checks
+    return checks + private
 
 
 def _path_label(head: int, path: tuple[int, ...], value: str) -> str:
@@ -169,6 +186,10 @@ def _is_universal(head: int, value: str, options: MatchOptions) -> bool:
     return classify(value, vr, options, multi_valued=is_multi_valued(head)) is KeyKind.UNIVERSAL
 
 
+def _is_private_creator(tag: int) -> bool:
+    return bool(tag & 0x10000) and 0x10 <= tag & 0xFFFF <= 0xFF
+
+
 def _owner(head: int) -> Level:
     level = ie_level_of(head)
     assert level is not None
@@ -180,10 +201,11 @@ def _check_allowed(head: int, attribute: AttributePath, value: str, query: Searc
         isinstance(attribute, int) and _is_universal(head, value, query.options)
     )
     if head & 0x10000:
-        if universal:
+        if universal or (query.level == "instance" and isinstance(attribute, int)):
             return
         raise OracleUnsupported(
-            f"matching on private {describe(head)} depends on the server's support"
+            f"matching on private {describe(head)} above the instance level depends on which "
+            "instance the server indexed"
         )
     if head in ADDITIONAL_QR:
         if universal:

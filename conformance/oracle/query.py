@@ -12,6 +12,10 @@
 * includefield (§8.3.4.3): comma lists, repeatable; "all" shall stand alone.
 * offset/limit (§8.3.4.4): unsigned integers given at most once.
 * The accept and charset parameters (§8.3.3) do not affect matching and are ignored here.
+* Any other qp-name that names no attribute (not a keyword or tag, e.g. "LIMIT", "patientid")
+  is an unsupported Query Parameter, which the origin server shall ignore (§8.3): it is
+  recorded in ``ignored`` and has no effect. Attribute syntax that names no attribute (a tag of
+  the wrong length, a path through a non-sequence) remains an error.
 
 Each key value is classified (matching.classify) here, so a malformed key is a QueryError at
 parse time rather than a surprise during evaluation.
@@ -38,6 +42,7 @@ IncludeField = AttributePath | Literal["all"]
 
 _UID = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$")
 _TAG = re.compile(r"^[0-9A-Fa-f]{8}$")
+_QP_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # §8.3.1
 _BOOLEAN_PARAMETERS = ("fuzzymatching", "emptyvaluematching", "multiplevaluematching")
 _IGNORED_PARAMETERS = ("accept", "charset")
 
@@ -53,6 +58,7 @@ class SearchQuery:
     fuzzy: bool
     empty_value_matching: bool = False
     multiple_value_matching: bool = False
+    ignored: tuple[str, ...] = ()  # unsupported Query Parameters (§8.3), in request order
 
     @property
     def resource(self) -> Resource:
@@ -83,8 +89,12 @@ def parse_search(path: str, params: Sequence[tuple[str, str]]) -> SearchQuery:
     seen: dict[AttributePath, str] = {}
     includes: list[IncludeField] = []
     singles: dict[str, str] = {}
+    ignored: list[str] = []
     for name, value in params:
         if name in _IGNORED_PARAMETERS:
+            continue
+        if _is_unsupported(name):
+            ignored.append(name)
             continue
         if name == "includefield":
             includes.extend(_parse_includefield(value))
@@ -114,10 +124,18 @@ def parse_search(path: str, params: Sequence[tuple[str, str]]) -> SearchQuery:
         fuzzy=_boolean(singles, "fuzzymatching"),
         empty_value_matching=_boolean(singles, "emptyvaluematching"),
         multiple_value_matching=_boolean(singles, "multiplevaluematching"),
+        ignored=tuple(ignored),
     )
     for attribute, value in query.keys:
         _check_value(attribute, value, query.options)
     return query
+
+
+def _is_unsupported(name: str) -> bool:
+    """A qp-name that is neither a search parameter nor an attribute keyword or tag."""
+    if name in ("includefield", "limit", "offset", *_BOOLEAN_PARAMETERS):
+        return False
+    return bool(_QP_NAME.match(name)) and not _TAG.match(name) and tag_for_keyword(name) is None
 
 
 def _parse_path(path: str) -> tuple[Level, dict[str, str]]:

@@ -32,6 +32,7 @@ __all__ = [
     "required_attributes_after_includefield",
     "requested_return_attributes",
     "forbidden_return_attributes",
+    "known_return_attributes",
 ]
 
 _UPPER_TABLES: dict[Resource, tuple[Level, ...]] = {
@@ -92,6 +93,16 @@ def required_attributes_after_includefield(query: SearchQuery) -> frozenset[int]
         supported |= {_head(a) for a in REQUIRED_MATCHING[level]}
     required |= requested_return_attributes(query) & supported
     return frozenset(required)
+
+
+def known_return_attributes(query: SearchQuery) -> frozenset[int]:
+    """Tags of the "shall be present if known" rows of every table this resource returns.
+
+    The relational resources add the upper levels' tables (§10.6.3.3.2-3), conditional rows
+    included; whether a value is known is for the caller to decide (e.g. it was stored).
+    """
+    levels = (query.level, *_UPPER_TABLES[query.resource])
+    return frozenset().union(*(conditional_return_attributes(level) for level in levels))
 
 
 def forbidden_return_attributes(query: SearchQuery) -> frozenset[int]:

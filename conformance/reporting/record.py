@@ -31,6 +31,7 @@ class CaseRecord:
     server: str = ""  # the Server header the target sent, if any
     exchanges: list[dict[str, Any]] = field(default_factory=list)  # method, resource pattern, status, content type
     violated: list[str] = field(default_factory=list)  # requirements the failing checks name
+    notes: list[str] = field(default_factory=list)  # interoperability lint findings (not graded)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -79,4 +80,5 @@ def record_for(case: Case, item: pytest.Item, report: pytest.TestReport,
         level=case.level, verdict=verdict, message=message, duration_s=round(report.duration, 4),
         source=str(case.source), findings=findings, server=getattr(item, "dicomweb_server", "") or "",
         exchanges=getattr(item, "dicomweb_exchanges", []), violated=_violated(excinfo, item),
+        notes=getattr(item, "dicomweb_notes", []),
     )

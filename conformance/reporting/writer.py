@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
@@ -44,7 +45,8 @@ def results_document(info: RunInfo, records: list[CaseRecord], mismatches: list[
         "cases": [
             {"id": r.id, "title": r.title, "transaction": r.transaction, "requirements": r.requirements,
              "level": r.level, "verdict": r.verdict, "message": r.message, "duration_s": r.duration_s,
-             "source": r.source, "findings": r.findings, "violated": r.violated, "exchanges": r.exchanges}
+             "source": r.source, "findings": r.findings, "violated": r.violated, "notes": r.notes,
+             "exchanges": r.exchanges}
             for r in sorted(records, key=lambda r: r.id)
         ],
     }
@@ -54,6 +56,15 @@ def results_document(info: RunInfo, records: list[CaseRecord], mismatches: list[
         doc["expectations"] = {"matched": not mismatches, "mismatches": [
             {"case": m.case, "expected": m.expected, "got": m.got, "note": m.note} for m in mismatches]}
     return doc
+
+
+# XML 1.0 cannot carry most C0 controls, surrogates or U+FFFE/U+FFFF, yet a server's own text
+# (an ISO 2022 value with ESC, say) can reach a finding: write those characters as escapes.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
 def junit_document(info: RunInfo, records: list[CaseRecord]) -> ET.ElementTree:
@@ -74,14 +85,14 @@ def junit_document(info: RunInfo, records: list[CaseRecord]) -> ET.ElementTree:
             ET.SubElement(props, "property", name="level", value=r.level)
             ET.SubElement(props, "property", name="verdict", value=r.verdict)
             if r.verdict == "fail":
-                ET.SubElement(tc, "failure", message=r.message).text = "\n".join(r.findings) or r.message
+                ET.SubElement(tc, "failure", message=_xml(r.message)).text = _xml("\n".join(r.findings) or r.message)
             elif r.verdict == "error":
-                ET.SubElement(tc, "error", message=r.message).text = r.message
+                ET.SubElement(tc, "error", message=_xml(r.message)).text = _xml(r.message)
             elif r.verdict == "skip":
-                ET.SubElement(tc, "skipped", message=r.message)
+                ET.SubElement(tc, "skipped", message=_xml(r.message))
             elif r.verdict in ("warn", "info"):
                 # JUnit has no warning outcome: the case passes, and says why it is not clean.
-                ET.SubElement(tc, "system-out").text = f"{r.verdict}: " + "\n".join(r.findings or [r.message])
+                ET.SubElement(tc, "system-out").text = _xml(f"{r.verdict}: " + "\n".join(r.findings or [r.message]))
     ET.indent(suites)
     return ET.ElementTree(suites)
 
@@ -105,6 +116,12 @@ def summary_markdown(info: RunInfo, records: list[CaseRecord], catalog: Catalog,
         c = by_tx[tx]
         lines.append(f"| {TRANSACTIONS.get(tx, tx)} (`{tx}`) | {sum(c.values())} | " + " | ".join(str(c[v]) for v in VERDICTS) + " |")
     lines.append(f"| **total** | {len(records)} | " + " | ".join(str(counts[v]) for v in VERDICTS) + " |")
+    lint = _lint_by_rule(records)
+    if lint:
+        lines += ["", "## Interoperability lint (legal, but known to break clients; not graded)", "",
+                  "| rule | cases | example |", "|---|---:|---|"]
+        for rule, (count, example) in sorted(lint.items()):
+            lines.append(f"| {rule} | {count} | {_one_line(example)} |")
     if claims is not None:
         lines[6:6] = [f"- claims: {claims.source}: " + (", ".join(sorted(claims.claimed)) or "no optional features")]
     if mismatches is not None:
@@ -125,6 +142,24 @@ def summary_markdown(info: RunInfo, records: list[CaseRecord], catalog: Catalog,
             cites = ", ".join(f"{rid} (§{catalog.get(rid).section})" if catalog.get(rid) else rid for rid in r.requirements)
             lines.append(f"- `{r.id}` [{r.level}; {cites}]: {_one_line(r.message)}")
     return "\n".join(lines) + "\n"
+
+
+def _lint_by_rule(records: list[CaseRecord]) -> dict[str, tuple[int, str]]:
+    out: dict[str, tuple[int, str]] = {}
+    for r in records:
+        for rule, note in {_rule_of(n): n for n in r.notes}.items():
+            count, example = out.get(rule, (0, note))
+            out[rule] = (count + 1, example)
+    return out
+
+
+_RULE_ID = re.compile(r"\b(?:LINT|JSON|XML)-[A-Z0-9]+(?:-[A-Z0-9]+)*\b")
+
+
+def _rule_of(note: str) -> str:
+    # "[exchange 1] lint: /0/00080005: LINT-CHARSET-NOT-UTF8: message" -> the rule id
+    match = _RULE_ID.search(note)
+    return match.group(0) if match else "lint"
 
 
 def _one_line(text: str) -> str:

@@ -78,3 +78,25 @@ def test_parallel_run_gives_the_same_verdicts(orthanc: Any, tmp_path: Path) -> N
     parallel = run_suite(orthanc, tmp_path / "parallel", "--no-html", "-n", "2")
     assert serial.returncode == parallel.returncode
     assert verdicts(tmp_path / "serial") == verdicts(tmp_path / "parallel")
+
+
+EXPECTATIONS = {"orthanc": ROOT / "expectations" / "orthanc-1.10-dicomweb-1.7.yaml",
+                "tinypacs": ROOT / "expectations" / "tiny-pacs-dicomweb-0.1.yaml"}
+
+
+@pytest.mark.parametrize("server", ["orthanc", "tinypacs"])
+def test_committed_expectations_match_exactly(server: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """CI gating as a server project would use it: every verdict equals its committed expectation."""
+    target = request.getfixturevalue(server)
+    proc = run_suite(target, tmp_path / "run", "--no-html", "--expect", str(EXPECTATIONS[server]))
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert "every verdict matches" in proc.stdout
+
+
+def test_a_wrong_expectation_fails_the_run_with_a_clear_message(orthanc: Any, tmp_path: Path) -> None:
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(EXPECTATIONS["orthanc"].read_text() + "  - {case: retrieve-instance-default-media, verdict: fail, "
+                     "reason: deliberately wrong, evidence: PS3.18 §10.4}\n")
+    proc = run_suite(orthanc, tmp_path / "run", "--no-html", "--expect", str(wrong))
+    assert proc.returncode == 1
+    assert "retrieve-instance-default-media: expected fail, got pass" in proc.stderr

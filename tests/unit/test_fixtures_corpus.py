@@ -20,12 +20,15 @@ from pydicom import DataElement, Dataset, config, dcmread
 from pydicom.uid import UID, UID_dictionary
 
 import conformance_fixtures as cf
-from conformance_fixtures import catalog, encoding, patterns, synthetic
+from conformance_fixtures import bundled, catalog, documents, encoding, patterns, segmentation, synthetic, waveform
 from conformance_fixtures.uids import IMPLEMENTATION_CLASS_UID
 
 RUN_A = "run-a"
 RUN_B = "run-b"
-EXPECTED_KEYS = ("ct1", "ct2", "ct3", "sr1", "mr1", "mf1", "cs1", "rle1", "priv1", "jpg1")
+EXPECTED_KEYS = ("ct1", "ct2", "ct3", "sr1", "mr1", "mf1", "cs1", "rle1", "priv1", "jpg1",
+                 "mrj2k", "mrjls", "seg1", "pdf1", "ecg1",
+                 "knee1", "knee2", "knee3", "latin1", "utf8")
+STORE_ONLY_KEYS = ("mrdfl", "mrbe", "xsop1")
 UID_PATTERN = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+$")
 
 
@@ -41,7 +44,7 @@ def other_corpus() -> cf.Corpus:
 
 def corpus_digest(corpus: cf.Corpus) -> str:
     digest = hashlib.sha256()
-    for inst in corpus.instances:
+    for inst in (*corpus.instances, *corpus.store_only):
         digest.update(inst.key.encode() + b"\0" + inst.data)
     return digest.hexdigest()
 
@@ -68,7 +71,11 @@ def uid_values(inst: cf.Instance) -> set[str]:
 
 def is_well_known(uid: str) -> bool:
     """Standard UIDs (SOP classes, transfer syntaxes) and our fixed implementation UID."""
-    return uid in UID_dictionary or uid == IMPLEMENTATION_CLASS_UID
+    return uid in UID_dictionary or uid in (IMPLEMENTATION_CLASS_UID, synthetic.UNREGISTERED_SOP_CLASS)
+
+
+def every_instance(corpus: cf.Corpus) -> tuple[cf.Instance, ...]:
+    return (*corpus.instances, *corpus.store_only)
 
 
 # --- determinism and run scoping -------------------------------------------------------------
@@ -76,7 +83,7 @@ def is_well_known(uid: str) -> bool:
 
 def test_same_run_id_builds_byte_identical_instances(corpus: cf.Corpus) -> None:
     again = cf.build_corpus(RUN_A)
-    assert [i.data for i in again.instances] == [i.data for i in corpus.instances]
+    assert [i.data for i in every_instance(again)] == [i.data for i in every_instance(corpus)]
     assert corpus_digest(again) == corpus_digest(corpus)
     assert again.uids() == corpus.uids()
 
@@ -87,7 +94,7 @@ def test_build_is_identical_in_a_fresh_process_and_fast(corpus: cf.Corpus) -> No
         "import hashlib, time, conformance_fixtures as cf\n"
         "t = time.perf_counter(); c = cf.build_corpus(%r); t = time.perf_counter() - t\n"
         "d = hashlib.sha256()\n"
-        "for i in c.instances: d.update(i.key.encode() + b'\\0' + i.data)\n"
+        "for i in (*c.instances, *c.store_only): d.update(i.key.encode() + b'\\0' + i.data)\n"
         "print(d.hexdigest(), t)\n" % RUN_A
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
@@ -110,7 +117,7 @@ def test_warm_build_time_is_well_under_two_seconds(corpus: cf.Corpus) -> None:
 
 def test_different_run_ids_share_no_uid(corpus: cf.Corpus, other_corpus: cf.Corpus) -> None:
     assert corpus.uids().isdisjoint(other_corpus.uids())
-    for mine, theirs in zip(corpus.instances, other_corpus.instances):
+    for mine, theirs in zip(every_instance(corpus), every_instance(other_corpus)):
         shared = {u for u in uid_values(mine) & uid_values(theirs) if not is_well_known(u)}
         assert not shared, f"{mine.key} shares {shared}"
 
@@ -158,7 +165,7 @@ def test_every_run_uid_is_a_valid_uid(corpus: cf.Corpus) -> None:
 
 
 def test_uids_lists_exactly_the_run_created_uids_found_in_the_instances(corpus: cf.Corpus) -> None:
-    found = set().union(*(uid_values(i) for i in corpus.instances))
+    found = set().union(*(uid_values(i) for i in every_instance(corpus)))
     created = {u for u in found if not is_well_known(u)}
     assert created == corpus.uids()
 
@@ -172,7 +179,7 @@ def test_uids_follow_the_documented_uuid5_formula(corpus: cf.Corpus) -> None:
 
 
 def test_file_meta_agrees_with_the_dataset(corpus: cf.Corpus) -> None:
-    for inst in corpus.instances:
+    for inst in every_instance(corpus):
         meta, ds = inst.dataset.file_meta, inst.dataset
         assert meta.MediaStorageSOPClassUID == ds.SOPClassUID
         assert meta.MediaStorageSOPInstanceUID == ds.SOPInstanceUID
@@ -184,7 +191,7 @@ def test_file_meta_agrees_with_the_dataset(corpus: cf.Corpus) -> None:
 
 
 def test_every_instance_reads_back_as_exactly_its_dataset(corpus: cf.Corpus) -> None:
-    for inst in corpus.instances:
+    for inst in every_instance(corpus):
         assert inst.data[:128] == b"\0" * 128 and inst.data[128:132] == b"DICM", inst.key
         read = dcmread(io.BytesIO(inst.data))
         assert read == inst.dataset, inst.key
@@ -196,7 +203,7 @@ def test_every_value_is_valid_for_its_vr(
 ) -> None:
     # With RAISE, pydicom checks length and character repertoire of each value as it decodes it.
     monkeypatch.setattr(config.settings, "reading_validation_mode", config.RAISE)
-    for inst in corpus.instances:
+    for inst in every_instance(corpus):
         read = dcmread(io.BytesIO(inst.data))
         assert sum(1 for _ in walk(read.file_meta)) + sum(1 for _ in walk(read)) > 20
 
@@ -210,7 +217,7 @@ def test_mandatory_module_attributes_are_present(corpus: cf.Corpus) -> None:
     sop_iod = json.loads((tables / "sop_class_iod_map.json").read_text())
     iod_modules = json.loads((tables / "iod_module_map.json").read_text())
     attributes = json.loads((tables / "module_attribute_map.json").read_text())
-    for inst in corpus.instances:
+    for inst in corpus.instances:  # store-only xsop1 claims a class no table knows
         ds = inst.dataset
         for module in iod_modules[sop_iod[ds.SOPClassUID]]:
             # SR content attributes depend on each item's ValueType; the table flattens them.
@@ -228,7 +235,9 @@ def test_dciodvfy_reports_no_errors(corpus: cf.Corpus, tmp_path: Path) -> None:
     tool = shutil.which("dciodvfy")
     if tool is None:
         pytest.skip("dciodvfy (dicom3tools) is not installed")
-    for inst in corpus.instances:
+    for inst in every_instance(corpus):
+        if inst.transfer_syntax == "1.2.840.10008.1.2.1.99":
+            continue  # dciodvfy cannot read deflated files
         path = tmp_path / f"{inst.key}.dcm"
         path.write_bytes(inst.data)
         result = subprocess.run([tool, str(path)], capture_output=True, text=True)
@@ -237,7 +246,7 @@ def test_dciodvfy_reports_no_errors(corpus: cf.Corpus, tmp_path: Path) -> None:
 
 
 def test_instances_are_small(corpus: cf.Corpus) -> None:
-    sizes = {i.key: len(i.data) for i in corpus.instances}
+    sizes = {i.key: len(i.data) for i in every_instance(corpus)}
     print(f"\nsizes: {sizes}, total {sum(sizes.values())} bytes")
     assert max(sizes.values()) < 100_000
     assert sum(sizes.values()) < 1_000_000
@@ -248,13 +257,16 @@ def test_instances_are_small(corpus: cf.Corpus) -> None:
 
 def test_corpus_has_the_documented_keys_studies_and_series(corpus: cf.Corpus) -> None:
     assert tuple(i.key for i in corpus.instances) == EXPECTED_KEYS
-    assert corpus.study_keys() == ("s1", "s2", "s3", "s4")
+    assert tuple(i.key for i in corpus.store_only) == STORE_ONLY_KEYS
+    assert corpus.study_keys() == ("s1", "s2", "s3", "s4", "s5", "s6", "s7")
     assert [i.key for i in corpus.in_study("s1")] == ["ct1", "ct2", "ct3", "sr1"]
     assert [i.key for i in corpus.in_series("s1.ct")] == ["ct1", "ct2", "ct3"]
     assert [i.key for i in corpus.in_study("s2")] == ["mr1", "mf1"]
     assert [i.key for i in corpus.in_study("s3")] == ["cs1"]
     assert [i.key for i in corpus.in_series("s4.ct")] == ["rle1", "priv1"]
     assert [i.key for i in corpus.in_series("s4.sc")] == ["jpg1"]
+    assert [i.key for i in corpus.in_series("s4.mr")] == ["mrj2k", "mrjls"]
+    assert [i.key for i in corpus.in_study("s4")][-3:] == ["seg1", "pdf1", "ecg1"]
     assert [i.dataset.InstanceNumber for i in corpus.in_series("s1.ct")] == [1, 2, 3]
     assert all(i.description for i in corpus.instances)
 
@@ -264,7 +276,7 @@ def test_handles_match_the_hierarchy_uids(corpus: cf.Corpus) -> None:
         s: {i.dataset.StudyInstanceUID for i in corpus.in_study(s)} for s in corpus.study_keys()
     }
     assert all(len(u) == 1 for u in study_uids.values())
-    assert len(set().union(*study_uids.values())) == 4
+    assert len(set().union(*study_uids.values())) == len(corpus.study_keys())
     series_uids = {i.series: i.dataset.SeriesInstanceUID for i in corpus.instances}
     assert len(set(series_uids.values())) == len(series_uids)
 
@@ -286,7 +298,7 @@ def test_patient_p1_has_two_studies_with_distinct_study_attributes(corpus: cf.Co
     for attr in ("StudyDate", "StudyTime", "ReferringPhysicianName", "StudyDescription",
                  "AccessionNumber", "StudyID"):
         assert s1[attr].value != s2[attr].value, attr
-    assert len({i.dataset.PatientID for i in corpus.instances}) == 3
+    assert len({i.dataset.PatientID for i in corpus.instances}) == len(catalog.PATIENTS)
 
 
 def test_search_attributes_are_present_on_every_instance(corpus: cf.Corpus) -> None:
@@ -301,7 +313,7 @@ def test_search_attributes_are_present_on_every_instance(corpus: cf.Corpus) -> N
         missing = [a for a in searched if a not in inst.dataset or inst.dataset[a].is_empty]
         assert not missing, (inst.key, missing)
         assert "ModalitiesInStudy" not in inst.dataset  # servers compute it
-        if inst.key != "sr1":
+        if inst.key not in ("sr1", "pdf1", "ecg1"):
             assert {"Rows", "Columns", "BitsAllocated"} <= set(inst.dataset.dir())
     assert corpus.instance("mf1").dataset.NumberOfFrames == 10
     assert corpus.instance("jpg1").dataset.NumberOfFrames == 3
@@ -410,3 +422,129 @@ def test_frame_bytes_rejects_frame_numbers_out_of_range(corpus: cf.Corpus, bad: 
 def test_frame_bytes_of_an_instance_without_pixels_is_a_fixture_error(corpus: cf.Corpus) -> None:
     with pytest.raises(cf.FixtureError, match="no Pixel Data"):
         cf.frame_bytes(corpus.instance("sr1"), 1)
+
+
+# --- encoding variants, non-image objects, store-only instances ---------------------------------
+
+
+def test_mr_variants_are_the_same_data_set_in_other_transfer_syntaxes(corpus: cf.Corpus) -> None:
+    expected = {"mrj2k": "1.2.840.10008.1.2.4.90", "mrjls": "1.2.840.10008.1.2.4.80",
+                "mrdfl": "1.2.840.10008.1.2.1.99", "mrbe": "1.2.840.10008.1.2.2"}
+    mr_pixels = bundled.mr_small_pixels()
+    for key, ts in expected.items():
+        inst = corpus.instance(key)
+        assert inst.transfer_syntax == ts == dcmread(io.BytesIO(inst.data)).file_meta.TransferSyntaxUID
+        assert inst.native_pixels == mr_pixels, key
+        assert inst.dataset.SOPClassUID == "1.2.840.10008.5.1.4.1.1.4"
+
+
+def test_lossless_encodings_decode_to_their_native_pixels(corpus: cf.Corpus) -> None:
+    pytest.importorskip("openjpeg")
+    pytest.importorskip("jpeg_ls")
+    for key in ("rle1", "mrj2k", "mrjls", "mrdfl", "mrbe", "ct1", "mf1"):
+        inst = corpus.instance(key)
+        decoded = dcmread(io.BytesIO(inst.data)).pixel_array
+        assert decoded.astype(decoded.dtype.newbyteorder("<")).tobytes() == inst.native_pixels, key
+
+
+def test_deflated_instance_deflates_everything_after_the_file_meta(corpus: cf.Corpus) -> None:
+    import zlib
+
+    inst = corpus.instance("mrdfl")
+    body = inst.data[132 + 12 + inst.dataset.file_meta.FileMetaInformationGroupLength:]
+    inflated = zlib.decompressobj(-zlib.MAX_WBITS).decompress(body)
+    assert b"DICM" not in body[:64] and len(inflated) > len(body)
+
+
+def test_lossy_instance_has_no_exact_native_pixels(corpus: cf.Corpus) -> None:
+    jpg1 = corpus.instance("jpg1")
+    assert jpg1.native_pixels is None
+    with pytest.raises(cf.FixtureError, match="lossy"):
+        cf.native_frame_bytes(jpg1, 1)
+
+
+def test_native_frame_bytes_of_lossless_compressed_instances_are_decoded_frames(corpus: cf.Corpus) -> None:
+    assert cf.native_frame_bytes(corpus.instance("rle1"), 1) == patterns.ct_slice(4).tobytes()
+    assert cf.native_frame_bytes(corpus.instance("mf1"), 3) == cf.frame_bytes(corpus.instance("mf1"), 3)
+    assert cf.frame_bytes(corpus.instance("mrbe"), 1) == bundled.mr_small_pixels()
+
+
+def test_store_only_instances_are_never_seeded_but_can_be_looked_up(corpus: cf.Corpus) -> None:
+    keys = {i.key for i in corpus.instances}
+    for inst in corpus.store_only:
+        assert not inst.seeded and inst.key not in keys
+        assert corpus.instance(inst.key) is inst
+        assert inst not in corpus.in_study(inst.study)
+    assert corpus.instance("xsop1").dataset.SOPClassUID == synthetic.UNREGISTERED_SOP_CLASS
+    assert synthetic.UNREGISTERED_SOP_CLASS not in UID_dictionary
+    assert {r.place.key for r in cf.RECIPES} == keys | {i.key for i in corpus.store_only}
+
+
+def test_segmentation_is_binary_with_one_frame_per_source_slice(corpus: cf.Corpus) -> None:
+    seg = corpus.instance("seg1")
+    ds = seg.dataset
+    assert ds.SOPClassUID == "1.2.840.10008.5.1.4.1.1.66.4" and ds.SegmentationType == "BINARY"
+    assert (ds.BitsAllocated, ds.NumberOfFrames, ds.Rows, ds.Columns) == (1, 2, 64, 64)
+    masks = segmentation.disc_masks()
+    mask_of = {corpus.instance(k).dataset.SOPInstanceUID: m for k, m in zip(("rle1", "priv1"), masks)}
+    for n, group in enumerate(ds.PerFrameFunctionalGroupsSequence, start=1):
+        source = group.DerivationImageSequence[0].SourceImageSequence[0].ReferencedSOPInstanceUID
+        frame = cf.frame_bytes(seg, n)
+        assert len(frame) == 512
+        assert frame == np.packbits(mask_of[source].ravel(), bitorder="little").tobytes()
+    cited = {item.ReferencedSOPInstanceUID
+             for item in ds.ReferencedSeriesSequence[0].ReferencedInstanceSequence}
+    assert cited == {corpus.instance(k).dataset.SOPInstanceUID for k in ("rle1", "priv1")}
+    assert ds.FrameOfReferenceUID == corpus.instance("rle1").dataset.FrameOfReferenceUID
+
+
+def test_segmentation_reads_back_in_highdicom(corpus: cf.Corpus) -> None:
+    hd = pytest.importorskip("highdicom")
+    seg = hd.seg.Segmentation.from_dataset(dcmread(io.BytesIO(corpus.instance("seg1").data)))
+    assert seg.number_of_segments == 1
+    assert seg.get_segment_description(1).segment_label == segmentation.SEGMENT_LABEL
+
+
+def test_one_bit_frames_that_start_inside_a_byte_are_repacked_from_their_first_bit() -> None:
+    ds = Dataset()
+    ds.Rows, ds.Columns, ds.SamplesPerPixel, ds.BitsAllocated, ds.NumberOfFrames = 3, 3, 1, 1, 2
+    bits = [1, 0, 1, 1, 0, 0, 1, 1, 1,   0, 1, 1, 0, 1, 0, 0, 0, 1]  # two 9-bit frames
+    packed = np.packbits(np.array(bits, dtype=np.uint8), bitorder="little").tobytes()
+    ds.PixelData = packed
+    inst = cf.Instance("one-bit", "s", "s.x", ds, b"", "1.2.840.10008.1.2.1", "test", native_pixels=packed)
+    second = np.unpackbits(np.frombuffer(cf.frame_bytes(inst, 2), np.uint8), bitorder="little")
+    assert second[:9].tolist() == bits[9:] and not second[9:].any()
+
+
+def test_big_endian_pixels_are_swapped_to_little_endian() -> None:
+    from conformance_fixtures.pixels import to_little_endian
+
+    assert to_little_endian(b"\x01\x02\x03\x04", 16) == b"\x02\x01\x04\x03"
+    assert to_little_endian(b"\x01\x02", 8) == b"\x01\x02"
+
+
+def test_pdf_document_is_a_valid_pdf_whose_xref_points_at_its_objects() -> None:
+    pdf = documents.pdf_bytes()
+    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip(b"\n").endswith(b"%%EOF") and len(pdf) % 2 == 1
+    xref_at = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    assert pdf[xref_at:].startswith(b"xref")
+    offsets = [int(line[:10]) for line in pdf[xref_at:].split(b"\n")[3:8]]
+    for number, offset in enumerate(offsets, start=1):
+        assert pdf[offset:].startswith(b"%d 0 obj" % number)
+
+
+def test_encapsulated_pdf_pads_the_document_and_records_its_length(corpus: cf.Corpus) -> None:
+    ds = corpus.instance("pdf1").dataset
+    pdf = documents.pdf_bytes()
+    assert ds.MIMETypeOfEncapsulatedDocument == "application/pdf"
+    assert ds.EncapsulatedDocument == pdf + b"\0"
+    assert ds.EncapsulatedDocumentLength == len(pdf)
+    assert "PixelData" not in ds
+
+
+def test_ecg_waveform_holds_three_interleaved_leads(corpus: cf.Corpus) -> None:
+    group = corpus.instance("ecg1").dataset.WaveformSequence[0]
+    assert (group.NumberOfWaveformChannels, group.NumberOfWaveformSamples) == (3, waveform.SAMPLES)
+    samples = np.frombuffer(group.WaveformData, dtype="<i2").reshape(waveform.SAMPLES, 3)
+    assert np.array_equal(samples[:, 2], samples[:, 1] - samples[:, 0])
+    assert np.array_equal(samples, waveform.ecg_samples())

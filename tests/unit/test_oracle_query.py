@@ -51,8 +51,6 @@ def test_attributes_are_named_by_tag_or_keyword_and_dotted_for_sequences(text, e
 
 
 BAD_PARAMETERS = [
-    ("unknown keyword", [("PatientNme", "X")]),
-    ("keyword in the wrong case", [("patientname", "X")]),
     ("7 hex digits", [("0010001", "X")]),
     ("path through a non-sequence", [("PatientName.PatientID", "X")]),
     ("repeated attribute (§8.3.4.1)", [("PatientID", "1"), ("PatientID", "2")]),
@@ -61,7 +59,6 @@ BAD_PARAMETERS = [
     ("sequence named alone, even to match universally (§8.3.1)", [("RequestAttributesSequence", "")]),
     ("path ending with a sequence (§8.3.1)", [("OtherPatientIDsSequence.IssuerOfPatientIDQualifiersSequence", "")]),
     ("includefield of a bare sequence (§8.3.1)", [("includefield", "RequestAttributesSequence")]),
-    ("qp-names are case-sensitive (§8.3.1.1)", [("LIMIT", "25")]),
     ("qp-values are case-sensitive (§8.3.1)", [("fuzzymatching", "TRUE")]),
     ("includefield ALL is not all", [("includefield", "ALL")]),
     ("limit is not an unsigned integer", [("limit", "-1")]),
@@ -76,6 +73,9 @@ BAD_PARAMETERS = [
     ("wild card in a date", [("StudyDate", "2020*")]),
     ("UIDs separated by backslash", [("StudyInstanceUID", "1.2\\1.3")]),
     ("empty parameter name", [("", "x")]),
+    ("unknown keyword in a sequence path", [("OtherPatientIDsSequence.PatientNme", "X")]),
+    ("includefield names no attribute (a supported parameter with an invalid value, §8.3)",
+     [("includefield", "NotAKeyword")]),
 ]
 
 
@@ -126,3 +126,19 @@ def test_includefield_all_stands_alone():
 def test_empty_value_key_is_accepted_when_emptyvaluematching_is_on():
     query = parse_search("/studies", [("StudyDate", '""'), ("emptyvaluematching", "true")])
     assert query.keys == ((tag("StudyDate"), '""'),)
+
+
+UNSUPPORTED = [
+    ("unknown keyword", "PatientNme"),
+    ("keyword in the wrong case (keywords are case-sensitive, §8.3.1)", "patientname"),
+    ("parameter name in the wrong case (qp-names are case-sensitive, §8.3.1.1)", "LIMIT"),
+    ("a parameter this server never heard of", "_vendor_extension"),
+]
+
+
+@pytest.mark.parametrize("name", [r[1] for r in UNSUPPORTED], ids=[r[0] for r in UNSUPPORTED])
+def test_unsupported_query_parameters_are_ignored_as_section_8_3_requires(name):
+    query = parse_search("/studies", [("PatientID", "P1"), (name, "25")])
+    assert query.ignored == (name,)
+    assert query.keys == ((tag("PatientID"), "P1"),)
+    assert (query.limit, query.offset) == (None, None)

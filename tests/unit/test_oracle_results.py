@@ -145,7 +145,7 @@ REFUSED = [
     ("series key at study level (relational query)", "/studies", [("Modality", "CT")]),
     ("study key on Study's Series", f"/studies/{A}/series", [("StudyDate", "20200115")]),
     ("Timezone Offset From UTC adjusts dates", "/studies", [("TimezoneOffsetFromUTC", "+0100")]),
-    ("private attribute", "/studies", [("00230010", "ACME"), ("00231001", "X")]),
+    ("private attribute above the instance level", "/studies", [("00230010", "ACME"), ("00231001", "X")]),
     ("universal item keys against series without items", "/series", [("RequestAttributesSequence.RequestedProcedureID", "")]),
 ]
 
@@ -205,3 +205,19 @@ PAGING = [
 @pytest.mark.parametrize("matches,offset,limit,max_results,count", [r[1:] for r in PAGING], ids=[r[0] for r in PAGING])
 def test_paged_count_follows_8_3_4_4_1(matches, offset, limit, max_results, count):
     assert paged_count(matches, offset, limit, max_results) == count
+
+
+def test_private_keys_on_instance_resources_are_optional_keys_matched_with_the_stored_vr():
+    tagged = [_instance(A1a), *CORPUS[1:]]
+    block = tagged[0].private_block(0x0023, "ACME", create=True)
+    block.add_new(0x01, "SH", "X1")
+    creator_only = expected_results(tagged, parse_search("/instances", [("00230010", "ACME")]))
+    assert creator_only.uids == {A1a}
+    assert creator_only.may_match == {A1b, A2a, B1a, C1a}
+    assert Latitude.OPTIONAL_KEY in creator_only.latitude
+    element = expected_results(tagged, parse_search("/instances", [("00230010", "ACME"), ("00231001", "X*")]))
+    assert element.uids == {A1a}
+
+
+def test_unsupported_parameters_do_not_change_the_result():
+    assert search("/studies", ("PatientID", "P1"), ("LIMIT", "0"), ("NotAKeyword", "X")).uids == {A}

@@ -8,6 +8,7 @@ from conformance.oracle import (
     conditional_return_attributes,
     default_return_attributes,
     forbidden_return_attributes,
+    known_return_attributes,
     parse_search,
     requested_return_attributes,
     required_attributes_after_includefield,
@@ -90,3 +91,20 @@ FORBIDDEN = [
 @pytest.mark.parametrize("path,include,expected", [r[1:] for r in FORBIDDEN], ids=[r[0] for r in FORBIDDEN])
 def test_lower_level_includefields_shall_not_be_returned(path, include, expected):
     assert forbidden_return_attributes(parse_search(path, [("includefield", include)])) == expected
+
+
+KNOWN = [
+    ("/studies", tags("InstanceAvailability", "TimezoneOffsetFromUTC", "RetrieveURL")),
+    ("/series", tags("InstanceAvailability", "TimezoneOffsetFromUTC", "RetrieveURL", "SeriesDescription",
+                     "PerformedProcedureStepStartDate", "PerformedProcedureStepStartTime",
+                     "RequestAttributesSequence")),
+    ("/studies/1.2/instances", tags("InstanceAvailability", "TimezoneOffsetFromUTC", "RetrieveURL",
+                                    "SeriesDescription", "PerformedProcedureStepStartDate",
+                                    "PerformedProcedureStepStartTime", "RequestAttributesSequence",
+                                    "Rows", "Columns", "BitsAllocated", "NumberOfFrames")),
+]
+
+
+@pytest.mark.parametrize("path,expected", KNOWN, ids=[r[0] for r in KNOWN])
+def test_if_known_rows_include_those_of_the_upper_tables_a_relational_resource_returns(path, expected):
+    assert known_return_attributes(parse_search(path, [])) == expected

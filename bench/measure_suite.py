@@ -1,0 +1,123 @@
+"""Suite overhead and scaling against the embedded default target (Orthanc).
+
+Overhead: the whole suite (``dicomweb-conformance run``) vs a bare replay of exactly the same
+HTTP exchanges with plain httpx. The exchanges are recorded once from a harness run through
+bench/httpwatch.py; every timed run then reuses that run id (so the same UIDs, the same
+requests) against an emptied server. Scaling: the same suite with 1 and 2 xdist workers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+import uuid
+from pathlib import Path
+
+from bench.context import Context, alternate, ratio_row
+from bench.proc import BenchError, ChildRun, run_child, run_worker
+from bench.results import Row, Target
+from bench.server import BenchOrthanc
+
+_RUN_NUMBERS = itertools.count(1)  # report folders are never reused, whichever _Suite asks
+
+
+class _Suite:
+    """Runs the harness CLI on the bench's Orthanc, each run in a fresh report folder."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.server: BenchOrthanc = ctx.orthanc()
+        self.run_id = "bench" + uuid.uuid4().hex[:12]
+
+    def harness(self, *extra: str, env: dict[str, str] | None = None) -> ChildRun:
+        number = next(_RUN_NUMBERS)
+        report = self.ctx.workdir / f"suite-{number}"
+        timing = self.ctx.workdir / f"suite-{number}.timing"
+        argv = [sys.executable, "-m", "conformance.cli", "run", "--target", self.server.base_url,
+                "--uri-url", self.server.uri_url, "--report-dir", str(report), "--no-html", "-q", *extra,
+                "--", "--dicomweb-run-id", self.run_id, "-p", "bench.httpwatch"]
+        got = run_child(argv, check=False, timeout_s=900, env={"BENCH_TIMING_FILE": str(timing), **(env or {})})
+        results = report / "results.json"
+        if got.returncode not in (0, 1, 3) or not results.exists():
+            raise BenchError(f"harness run exited {got.returncode}:\n{got.stdout[-1500:]}\n{got.stderr[-1500:]}")
+        doc = json.loads(results.read_text())
+        if not doc["cases"]:
+            raise BenchError(f"the harness ran no cases (collection errors?):\n{_problem_lines(got.stdout + got.stderr)}")
+        phases = [json.loads(line) for line in timing.read_text().splitlines()] if timing.exists() else []
+        first = min((p["first"] for p in phases), default=got.started)
+        last = max((p["last"] for p in phases), default=got.started + got.wall_s)
+        extra_result = {"cases": len(doc["cases"]), "counts": doc["counts"], "to_first_request": first - got.started,
+                        "requests_phase": last - first, "after_last_response": got.started + got.wall_s - last,
+                        "requests": sum(p["requests"] for p in phases)}
+        return ChildRun(got.wall_s, got.peak_rss_mb, got.returncode, got.stdout, got.stderr, extra_result, got.started)
+
+    def record(self) -> Path:
+        path = self.ctx.workdir / "exchanges.jsonl"
+        self.server.wipe()
+        got = self.harness(env={"BENCH_RECORD_FILE": str(path)})
+        if not path.exists():
+            raise BenchError("the recording run sent no requests")
+        self.ctx.log(f"recorded {got.result['requests']} exchanges of {got.result['cases']} cases {got.result['counts']}")
+        return path
+
+
+def _problem_lines(output: str) -> str:
+    lines = [line for line in output.splitlines() if "error" in line.lower()]
+    return "\n".join(lines[:6]) or output[-1500:]
+
+
+class _Overhead:
+    NAME = "suite"
+    TITLE = "suite overhead: harness vs plain httpx replay of the same exchanges"
+    NEEDS_SERVER = True
+
+    @staticmethod
+    def run(ctx: Context) -> None:
+        suite = _Suite(ctx)
+        exchanges = suite.record()
+        runs = alternate(ctx.reps, {"harness": suite.harness,
+                                    "replay": lambda: run_worker("replay", "replay", {"path": str(exchanges)})},
+                         between=suite.server.wipe)
+        h, r = runs["harness"], runs["replay"]
+        mismatches = {int(x.get("status_mismatches")) for x in r}
+        name = _Overhead.NAME
+        ctx.add(Row(name, "harness run: whole command", "s", tuple(x.wall_s for x in h)))
+        ctx.add(Row(name, "replay: whole command", "s", tuple(x.wall_s for x in r)))
+        ctx.add(ratio_row(name, "harness / replay, whole command", [x.wall_s for x in h], [x.wall_s for x in r],
+                          Target("<=", 1.5)))
+        ctx.add(Row(name, "harness: command to first request", "s", tuple(x.get("to_first_request") for x in h)))
+        ctx.add(Row(name, "harness: first request to last response", "s", tuple(x.get("requests_phase") for x in h)))
+        ctx.add(Row(name, "harness: last response to exit (reports)", "s", tuple(x.get("after_last_response") for x in h)))
+        ctx.add(Row(name, "replay: request loop", "s", tuple(x.get("loop_seconds") for x in r)))
+        ctx.add(ratio_row(name, "harness / replay, request phase only", [x.get("requests_phase") for x in h],
+                          [x.get("loop_seconds") for x in r], Target("<=", 1.5)))
+        ctx.add(Row(name, "harness run: peak RSS", "MB", tuple(x.peak_rss_mb for x in h)))
+        first = h[0].result
+        ctx.note(name, f"{first['cases']} cases, {int(r[0].get('exchanges'))} exchanges per run "
+                       f"(verdicts {first['counts']}); replay status mismatches: {sorted(mismatches)}")
+
+
+class _Scaling:
+    NAME = "scaling"
+    TITLE = "scaling: the suite with 1 vs 2 xdist workers"
+    NEEDS_SERVER = True
+
+    @staticmethod
+    def run(ctx: Context) -> None:
+        suite = _Suite(ctx)
+        runs = alternate(ctx.reps, {"1 worker": suite.harness, "2 workers": lambda: suite.harness("-n", "2")},
+                         between=suite.server.wipe)
+        one, two = runs["1 worker"], runs["2 workers"]
+        name = _Scaling.NAME
+        ctx.add(Row(name, "1 worker: whole command", "s", tuple(x.wall_s for x in one)))
+        ctx.add(Row(name, "2 workers: whole command", "s", tuple(x.wall_s for x in two)))
+        ctx.add(ratio_row(name, "speed-up 1 -> 2 workers, whole command", [x.wall_s for x in one], [x.wall_s for x in two]))
+        ctx.add(Row(name, "2 workers: first request to last response", "s", tuple(x.get("requests_phase") for x in two)))
+        ctx.add(ratio_row(name, "speed-up 1 -> 2 workers, request phase", [x.get("requests_phase") for x in one],
+                          [x.get("requests_phase") for x in two]))
+        ctx.note(name, f"{one[0].result['cases']} cases; the machine has {__import__('os').cpu_count()} CPUs "
+                       "shared by the harness, its workers and Orthanc")
+
+
+MEASUREMENTS = (_Overhead, _Scaling)

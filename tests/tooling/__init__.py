@@ -1,0 +1,1 @@
+"""Test tooling: the fault-injecting proxy, mutations, the hostile server, harness runs."""

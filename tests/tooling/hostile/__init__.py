@@ -1,0 +1,1 @@
+"""A hostile HTTP server and the ways it misbehaves."""

@@ -1,0 +1,53 @@
+"""Repairs: the proxy fixing one deviation a real server has.
+
+A repair is the mutation test turned round: if a case fails against a server and passes
+once the proxy corrects exactly one thing in its answers, that case failed *because of*
+that thing. Repairs are no-ops on a server that already conforms, so the mutation suite
+runs every server behind all of them (more cases pass, so more mutations can be judged).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .edits import sort_tags
+from .messages import Request, Response
+from .mutations.base import Mutation, Upstream, json_doc, ok_only
+
+_TYPE = re.compile(r'type="([^"]*)"', re.IGNORECASE)
+
+
+def _bare_type_param(response: Response) -> Response:
+    """multipart/related; type="application/octet-stream; transfer-syntax=..." -> type="application/octet-stream"."""
+    ctype = response.header("content-type") or ""
+    match = _TYPE.search(ctype)
+    if not match or ";" not in match.group(1):
+        return response
+    bare = match.group(1).split(";")[0].strip()
+    return response.with_header("Content-Type", ctype[: match.start()] + f'type="{bare}"' + ctype[match.end():])
+
+
+def _empty_array_to_204(request: Request, response: Response, upstream: Upstream) -> Response:
+    if response.status == 200 and response.is_json and response.json() == []:
+        return response.with_status(204, "No Content").with_body(b"").with_header("Content-Type", None)
+    return response
+
+
+def _ascending(doc: Any) -> Any:
+    return sort_tags(doc)
+
+
+REPAIRS: tuple[Mutation, ...] = (
+    Mutation("repair-frames-type-param-bare", ("frames",), "MEDIA-MULTIPART-TYPE-BOUNDARY",
+             "the multipart type parameter of frames loses the transfer-syntax nested inside its quoted value",
+             ("retrieve-frame-single", "retrieve-frame-list-order"), response_edit=ok_only(_bare_type_param)),
+    Mutation("repair-search-no-match-204", ("search",), "SEARCH-STATUS-204-NO-MATCHES",
+             "a search that matches nothing answers 204 instead of 200 with an empty array",
+             ("search-studies-zero-matches-204",), response_edit=_empty_array_to_204),
+    Mutation("repair-json-tags-ascending", ("search", "metadata"), "JSON-ATTRIBUTE-ORDER",
+             "attributes of every DICOM JSON object are put in ascending tag order",
+             ("search-studies-by-patient-id", "search-studies-by-study-uid", "search-series-of-study",
+              "search-instances-of-series"), response_edit=json_doc(_ascending)),
+)
+BY_NAME: dict[str, Mutation] = {r.name: r for r in REPAIRS}

@@ -166,6 +166,10 @@ def cmd_run(ns: argparse.Namespace) -> int:
             print(f"dicomweb-conformance: {problem}", file=sys.stderr)
     doc = json.loads(results.read_text())
     counts: dict[str, int] = doc.get("counts", {})
+    if not doc["cases"]:
+        print("dicomweb-conformance: no case ran (does --select match anything? see `dicomweb-conformance list`)",
+              file=sys.stderr)
+        return EXIT_USAGE
     print(f"\n{sum(counts.values())} cases in {time.time() - started:.1f} s: "
           + ", ".join(f"{counts.get(v, 0)} {v}" for v in ("pass", "fail", "warn", "info", "skip", "error")))
     print(f"report: {report_dir}/summary.md, results.json, junit.xml" + ("" if ns.no_html else ", report.html"))
@@ -187,11 +191,11 @@ def _write_allure_environment(report_dir: Path, url: str) -> None:
     results = report_dir / "allure-results"
     if not results.exists():
         return
-    from .transport.redact import Redactor
+    from .reporting.writer import redact_userinfo
 
     data = json.loads((report_dir / "results.json").read_text())
     (results / "environment.properties").write_text(
-        f"target.url={Redactor().text(url)}\nserver={data['target'].get('server', '')}\n"
+        f"target.url={redact_userinfo(url)}\nserver={data['target'].get('server', '')}\n"
         f"edition=PS3.18 {EDITION}\nharness={__version__}\nrun_id={data.get('run_id', '')}\n", encoding="utf-8")
     categories = [
         {"name": "Non-conformance (the server breaks a requirement)", "matchedStatuses": ["failed"]},

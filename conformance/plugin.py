@@ -4,6 +4,7 @@ session fixture, and the report hooks. It wires the layers; it decides nothing i
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -92,7 +93,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
         run_id = config.getoption("dicomweb_run_id") or new_run_id()
         report_dir = config.getoption("dicomweb_report_dir")
-        state_dir = Path(report_dir) / ".state" if report_dir else Path(tempfile.mkdtemp(prefix="dicomweb-state-"))
+        if report_dir:
+            state_dir = Path(report_dir) / ".state"
+        else:
+            state_dir = Path(tempfile.mkdtemp(prefix="dicomweb-state-"))
+            config.add_cleanup(lambda: shutil.rmtree(state_dir, ignore_errors=True))
     config.stash[STATE_KEY] = PluginState(
         catalog=catalog,
         parser=CaseParser(catalog, _fixture_keys),

@@ -109,7 +109,9 @@ def _instances_by_uid(ctx: CheckContext) -> dict[str, Instance]:
 @check("bulkdata_uris", {"type": "object", "additionalProperties": False, "properties": {
     "accept": {"type": "string", "description": f"Accept sent with each follow-up (default {DEFAULT_ACCEPT})"},
     "min": {"type": "integer", "minimum": 0, "description": "at least this many BulkDataURIs must appear"},
-    "content_location": {"type": "boolean", "description": "each part's Content-Location must be the BulkDataURI (10.4.3.3.5)"}}},
+    "content_location": {"type": "boolean", "description": "each part's Content-Location must be the BulkDataURI (10.4.3.3.5)"},
+    "declined": {"type": "array", "items": {"type": "integer"},
+                 "description": "statuses that mean the asked (optional) media type is not offered: noted, not failed"}}},
     requirement="RETRIEVE-BULKDATA-URI")
 def bulkdata_uris(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
     """Every BulkDataURI in this metadata response resolves with GET (same origin) to the stored value of its element, nested elements and Pixel Data included."""
@@ -126,14 +128,16 @@ def bulkdata_uris(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
                 ctx.note(f"stopped after following {MAX_FOLLOWED} BulkDataURIs")
                 return problems[:MAX_SHOWN]
             followed += 1
-            problems += _follow_one(ctx, inst, path, uri, accept, spec.get("content_location", False))
+            if vr not in BULK_VRS:
+                problems.append(f"{inst.key}: a BulkDataURI replaces a value of VR {vr}, which PS3.18 10.4.3.3.2 does not allow")
+            problems += _follow_one(ctx, inst, path, uri, accept, spec)
     if followed < spec.get("min", 0):
         problems.append(f"{followed} BulkDataURI(s) in the metadata, expected at least {spec['min']}")
     ctx.note(f"followed {followed} BulkDataURI(s)")
     return problems[:MAX_SHOWN]
 
 
-def _follow_one(ctx: CheckContext, inst: Instance, path: Path, uri: str, accept: str, locations: bool) -> list[str]:
+def _follow_one(ctx: CheckContext, inst: Instance, path: Path, uri: str, accept: str, spec: dict[str, Any]) -> list[str]:
     where = f"{inst.key} " + ".".join(f"({t >> 16:04X},{t & 0xFFFF:04X})" for t, _ in path)
     element = stored_element(inst.dataset, path)
     if element is None:
@@ -145,6 +149,9 @@ def _follow_one(ctx: CheckContext, inst: Instance, path: Path, uri: str, accept:
         resp = ctx.follow(url, (("Accept", accept),)).response
     except Nonconformance as exc:
         return [f"{where}: {uri}: {'; '.join(f.message for f in exc.findings)}"]
+    if resp is not None and resp.status in spec.get("declined", []):
+        ctx.note(f"{where}: {uri} answered {resp.status}: {accept} not offered")
+        return []
     if resp is None or resp.status != 200:
         return [f"{where}: GET {uri} answered {resp.status if resp else 'nothing'}, expected 200 (PS3.18 10.4.1.1.5)"]
     if (resp.media_type or "") != "multipart/related":
@@ -152,7 +159,7 @@ def _follow_one(ctx: CheckContext, inst: Instance, path: Path, uri: str, accept:
         return [] if _single_ok(inst, path, element, body) else [f"{where}: {len(body)}-byte body is not the stored value"]
     parts = [part_info(p) for p in resp.parts()]
     problems = []
-    if locations:
+    if spec.get("content_location", False):
         problems += [f"{where}: part {p.number} Content-Location {p.location!r} is not the BulkDataURI {uri!r}"
                      for p in parts if not p.location or urljoin(url, p.location) != url]
     if len(path) == 1 and path[0][0] == PIXEL_DATA:

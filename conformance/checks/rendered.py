@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from urllib.parse import urlencode
 
 import numpy as np
 
 from ..errors import Nonconformance
+from ..transport.query import build_query
 from .context import CheckContext
 from .registry import Outcome, check
 
@@ -28,6 +28,19 @@ def decode_image(body: bytes) -> tuple[Any, str | None]:
     return img, None
 
 
+def jpeg_process(body: bytes) -> int | None:
+    """The first start-of-frame marker (0xC0 baseline, 0xC1 extended, 0xC2 progressive...) of a JPEG."""
+    at = 2
+    while at + 4 <= len(body):
+        if body[at] != 0xFF:
+            return None
+        marker = body[at + 1]
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            return marker
+        at += 2 + int.from_bytes(body[at + 2:at + 4], "big")
+    return None
+
+
 def gray(img: Any) -> np.ndarray:
     return np.asarray(img.convert("L"), dtype=np.int32)
 
@@ -41,15 +54,23 @@ def gray(img: Any) -> np.ndarray:
                 "description": "every pixel (as 8-bit gray) is this level, within a JPEG tolerance"},
     "not_uniform": {"type": "boolean", "description": "the pixels are not all one level"},
     "icc_profile": {"enum": ["present", "absent"]},
-    "frames": {"type": "integer", "minimum": 1}}},
+    "frames": {"type": "integer", "minimum": 1},
+    "jpeg_baseline": {"type": "boolean", "description": "a JPEG coded with the baseline process (SOF0), PS3.18 8.7.4"}}},
     requirement="RENDER-CONTENT-TYPE")
 def image(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
     """The body is a decodable image of this format, with these dimensions and pixel facts if given."""
-    img, error = decode_image(ctx.response.read(64 << 20))
+    body = ctx.response.read(64 << 20)
+    img, error = decode_image(body)
     if error:
         return error
     fmt = FORMATS.get(img.format or "", img.format)
     problems = []
+    if spec.get("jpeg_baseline") and fmt == "jpeg":
+        process = jpeg_process(body)
+        if process is None:
+            problems.append("no JPEG start-of-frame marker found")
+        elif process != 0xC0:
+            problems.append(f"JPEG start-of-frame marker is 0xFF{process:02X}, not baseline SOF0 0xFFC0 (PS3.18 8.7.4)")
     if fmt != spec["format"]:
         problems.append(f"image is {fmt}, expected {spec['format']}")
     for key, got in (("width", img.width), ("height", img.height)):
@@ -77,7 +98,8 @@ def _fetch(ctx: CheckContext, path: str, query: dict[str, str], accept: str) -> 
     """GET another resource of the target (same origin); the response, or a message string."""
     if ctx.follow is None:
         return "this runner cannot send follow-up requests"
-    url = ctx.base_url.rstrip("/") + ctx.render(path) + ("?" + urlencode({k: ctx.render(str(v)) for k, v in query.items()}) if query else "")
+    pairs = [(k, tuple(ctx.render(str(x)) for x in v) if isinstance(v, list) else ctx.render(str(v))) for k, v in query.items()]
+    url = ctx.base_url.rstrip("/") + ctx.render(path) + ("?" + build_query(pairs) if pairs else "")
     try:
         return ctx.follow(url, (("Accept", accept),)).response
     except Nonconformance as exc:
@@ -86,7 +108,9 @@ def _fetch(ctx: CheckContext, path: str, query: dict[str, str], accept: str) -> 
 
 @check("image_compare", {"type": "object", "required": ["path", "relation"], "additionalProperties": False, "properties": {
     "path": {"type": "string", "description": "the other rendering, relative to the base URL"},
-    "query": {"type": "object", "additionalProperties": {"type": ["string", "number"]}},
+    "query": {"type": "object", "additionalProperties": {"oneOf": [
+        {"type": ["string", "number"]}, {"type": "array", "items": {"type": ["string", "number"]}, "minItems": 1}]},
+        "description": "a list is sent comma-separated, as the request query of a case"},
     "accept": {"type": "string"},
     "relation": {"enum": ["same", "differs", "mirrored-horizontally", "mirrored-vertically"],
                  "description": "how this image relates to the other one (both read as 8-bit gray)"}}},

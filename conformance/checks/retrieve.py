@@ -47,6 +47,8 @@ def multipart(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
         if info.problem:
             problems.append(info.problem)
             continue
+        if (info.media_type or "").startswith("multipart/"):
+            problems.append(f"part {info.number} is {info.media_type}; parts carry single-part media types (PS3.18 8.6.1.2)")
         if want and info.media_type != want.lower():
             problems.append(f"part {info.number} is {info.media_type}, expected {want}")
         ts = spec.get("transfer_syntax")
@@ -145,3 +147,17 @@ def dicom_file(ctx: CheckContext, spec: str | dict[str, Any]) -> Outcome:
     for note in verdict.notes:
         ctx.note(f"{inst.key}: {note}")
     return verdict.problems
+
+
+@check("payload_framing", {"const": True}, requirement="GEN-PAYLOAD-FRAMING")
+def payload_framing(ctx: CheckContext, _: bool) -> Outcome:
+    """A response with a payload carries Content-Length or Transfer-Encoding, not both; one without carries neither (PS3.18 8.6, 8.4.3)."""
+    length = ctx.response.header_all("content-length")
+    coding = ctx.response.header_all("transfer-encoding")
+    if length and coding:
+        return f"both Content-Length ({length[0]}) and Transfer-Encoding ({coding[0]}) are present"
+    if ctx.response.size and not (length or coding):
+        return "the payload has neither Content-Length nor Transfer-Encoding"
+    if not ctx.response.size and coding:
+        return "an empty response carries Transfer-Encoding"
+    return None

@@ -7,15 +7,18 @@ in includefield (§10.6.3.3.1-2).
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pydicom.dataset import Dataset
 
 from .context import CheckContext
-from .jsonds import label
+from .jsonds import LEVEL_UID, label, uid_of
 from .registry import Outcome, check
 from .search_body import MAX_SHOWN, parse_request, result_datasets
-from .jsonds import LEVEL_UID, uid_of
+
+if TYPE_CHECKING:
+    from ..oracle.query import SearchQuery
 
 # Table 10.6.3-4: the Request Attributes Sequence, when returned, holds these two (Type R) in each item.
 _REQUEST_ATTRIBUTES = 0x00400275
@@ -39,24 +42,48 @@ def _has_value(ds: Dataset, tag: int) -> bool:
     return tag in ds and not ds[tag].is_empty
 
 
+PARTS = ("defaults", "requested", "known", "forbidden")
+
+
+@dataclass(frozen=True)
+class ReturnRules:
+    """The attribute sets §10.6.3.3 gives one query, each a part a case may check."""
+
+    defaults: frozenset[int]  # U and R rows of the level and of the upper levels the resource adds
+    requested: frozenset[int]  # supported match keys and includefield values beyond the defaults
+    known: frozenset[int]  # "shall be present if known" rows (owed when the stored data holds a value)
+    forbidden: frozenset[int]  # lower-level attributes named in includefield
+
+
+def return_rules(query: "SearchQuery") -> ReturnRules:
+    from ..oracle.returns import (forbidden_return_attributes, known_return_attributes,
+                                  required_attributes_after_includefield, resource_default_attributes)
+
+    defaults = resource_default_attributes(query)
+    return ReturnRules(defaults, required_attributes_after_includefield(query) - defaults,
+                       known_return_attributes(query), forbidden_return_attributes(query))
+
+
 @check("search_attributes", {"type": "object", "additionalProperties": False, "properties": {
-    "known": {"type": "boolean", "description": "also require the 'shall be present if known' attributes whose value the stored data holds"}}},
+    "parts": {"type": "array", "items": {"enum": list(PARTS)}, "minItems": 1, "uniqueItems": True,
+              "description": "which rules to check; default: defaults, requested, forbidden ('known' adds the "
+                             "'shall be present if known' rows whose value the stored data holds)"}}},
     requirement="SEARCH-RETURN-MATCH-KEYS")
 def search_attributes(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
     """Every result of this run carries the attributes PS3.18 §10.6.3.3 requires for this resource, match keys and includefield values (computed from Tables 10.6.3-3/-4/-5), and none of the lower-level attributes it forbids."""
-    from ..oracle.returns import (default_return_attributes, forbidden_return_attributes, known_return_attributes,
-                                  required_attributes_after_includefield)
+    from ..oracle.returns import default_return_attributes
 
+    parts = set(spec.get("parts", ("defaults", "requested", "forbidden")))
     query = parse_request(ctx)
-    required = required_attributes_after_includefield(query)
-    forbidden = forbidden_return_attributes(query)
-    conditional = known_return_attributes(query)
+    rules = return_rules(query)
+    required = (rules.defaults if "defaults" in parts else frozenset()) | \
+        (rules.requested if "requested" in parts else frozenset())
+    forbidden = rules.forbidden if "forbidden" in parts else frozenset()
     instance_table = default_return_attributes("instance")
     stored = stored_entities(ctx, query.level)
-    results = result_datasets(ctx.response)
     problems: list[str] = []
     judged = 0
-    for index, ds in enumerate(results):
+    for index, ds in enumerate(result_datasets(ctx.response)):
         entity = stored.get(uid_of(ds, LEVEL_UID[query.level]) or "")
         if entity is None:
             continue  # not this run's data: what the server holds of it is unknown
@@ -64,19 +91,21 @@ def search_attributes(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
         need = set(required)
         if query.level == "instance":  # §10.6.3.3.3: Table 10.6.3-5 rows only "if present in the Instance"
             need = {t for t in need if t not in instance_table or t in entity}
-        if spec.get("known"):
-            need |= {t for t in conditional if _has_value(entity, t)}
+        if "known" in parts:
+            need |= {t for t in rules.known if _has_value(entity, t)}
+            problems += _request_items(index, ds)
         missing = sorted(_key(t) for t in need if _key(t) not in ds)
         if missing:
-            problems.append(f"result {index + 1}: missing {', '.join(label(k) for k in missing[:8])}")
+            more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+            problems.append(f"result {index + 1}: missing {', '.join(label(k) for k in missing[:8])}{more}")
         present = sorted(_key(t) for t in forbidden if _key(t) in ds)
         if present:
             problems.append(f"result {index + 1}: carries {', '.join(label(k) for k in present)}, "
-                            f"a lower-level attribute named in includefield that §10.6.3.3 says shall not be returned")
-        problems += _request_items(index, ds) if spec.get("known") else []
+                            f"lower-level attribute(s) named in includefield that §10.6.3.3 says shall not be returned")
     if not judged:
         problems.append("no result of this run's data to inspect")
-    ctx.note(f"required: {', '.join(label(_key(t)) for t in sorted(required))}")
+    ctx.note(f"checked {', '.join(p for p in PARTS if p in parts)}; required: "
+             f"{', '.join(label(_key(t)) for t in sorted(required)) or 'nothing'}")
     if forbidden:
         ctx.note(f"forbidden: {', '.join(label(_key(t)) for t in sorted(forbidden))}")
     return problems[:MAX_SHOWN * 2]

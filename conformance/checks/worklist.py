@@ -96,25 +96,33 @@ def no_transaction_uid(ctx: CheckContext, _: bool) -> Outcome:
     return None
 
 
-@check("workitems", {"type": "object", "additionalProperties": False, "properties": {
-    "include": {"type": "array", "items": {"type": "string"}, "description": "Workitem UIDs the results must hold"},
-    "exclude": {"type": "array", "items": {"type": "string"}, "description": "Workitem UIDs the results must not hold"},
-    "at_most": {"type": "integer", "minimum": 0, "description": "the whole result holds at most this many workitems"}}},
-    requirement="UPS-SEARCH-SEMANTICS")
-def workitems(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
-    """Search results (DICOM JSON) hold these workitems once each, and not those; only the named workitems are judged."""
+@check("result_uids", {"type": "object", "additionalProperties": False, "properties": {
+    "include": {"type": "array", "items": {"type": "string"}, "description": "SOP Instance UIDs the results must hold"},
+    "exclude": {"type": "array", "items": {"type": "string"}, "description": "SOP Instance UIDs the results must not hold"},
+    "at_most": {"type": "integer", "minimum": 0, "description": "the whole result holds at most this many datasets"}}})
+def result_uids(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
+    """Search results (DICOM JSON) hold these SOP Instance UIDs (workitems, non-patient instances) once each, and not those; results the case did not name are not judged."""
     items = datasets(ctx.response) if ctx.response.size else []
     uids = [first_value(ds, SOP_INSTANCE_UID) for ds in items]
     problems = []
     for raw in spec.get("include", []):
         uid = ctx.render(raw)
         if uids.count(uid) != 1:
-            problems.append(f"workitem {uid} is in the results {uids.count(uid)} time(s), expected once")
+            problems.append(f"{uid} is in the results {uids.count(uid)} time(s), expected once")
     for raw in spec.get("exclude", []):
         uid = ctx.render(raw)
         if uid in uids:
-            problems.append(f"workitem {uid} is in the results but does not match the query")
+            problems.append(f"{uid} is in the results but does not match the query")
     if "at_most" in spec and len(items) > spec["at_most"]:
         problems.append(f"{len(items)} results, expected at most {spec['at_most']}")
-    ctx.note(f"{len(items)} workitem(s) in the results")
+    ctx.note(f"{len(items)} result(s)")
     return problems
+
+
+@check("xml_results", {"type": "object", "additionalProperties": False, "properties": {
+    "count": {"type": "integer", "minimum": 0, "description": "exact number of parts"}}})
+def xml_results(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
+    """The body is multipart/related; type="application/dicom+xml", one valid Native DICOM Model document per part (PS3.19 A.1), as the Worklist and NPI services require (Tables 11.1.3-1, 12.1.3-1)."""
+    from .search_media import search_xml
+
+    return search_xml(ctx, spec)

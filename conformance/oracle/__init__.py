@@ -17,6 +17,7 @@ from .returns import (
     known_return_attributes,
     requested_return_attributes,
     required_attributes_after_includefield,
+    resource_default_attributes,
 )
 
 __all__ = [
@@ -44,4 +45,5 @@ __all__ = [
     "parse_search",
     "requested_return_attributes",
     "required_attributes_after_includefield",
+    "resource_default_attributes",
 ]

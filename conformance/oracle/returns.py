@@ -33,6 +33,7 @@ __all__ = [
     "requested_return_attributes",
     "forbidden_return_attributes",
     "known_return_attributes",
+    "resource_default_attributes",
 ]
 
 _UPPER_TABLES: dict[Resource, tuple[Level, ...]] = {
@@ -83,11 +84,17 @@ def requested_return_attributes(query: SearchQuery) -> frozenset[int]:
     return frozenset(tags)
 
 
-def required_attributes_after_includefield(query: SearchQuery) -> frozenset[int]:
-    """Top-level tags every result of ``query`` must carry (possibly with an empty value)."""
+def resource_default_attributes(query: SearchQuery) -> frozenset[int]:
+    """The U and R rows of the query's level plus those of the upper levels its resource adds."""
     required = set(default_return_attributes(query.level))
     for upper in _UPPER_TABLES[query.resource]:
         required |= default_return_attributes(upper)
+    return frozenset(required)
+
+
+def required_attributes_after_includefield(query: SearchQuery) -> frozenset[int]:
+    """Top-level tags every result of ``query`` must carry (possibly with an empty value)."""
+    required = set(resource_default_attributes(query))
     supported: set[int] = set()
     for level in REQUIRED_IE_LEVELS[query.resource]:
         supported |= {_head(a) for a in REQUIRED_MATCHING[level]}

@@ -27,6 +27,11 @@ class RunInfo:
     state_dir: Path
 
 
+def redact_userinfo(url: str) -> str:
+    """http://user:secret@host/x -> http://<redacted>@host/x: credentials in a URL stay out of reports."""
+    return re.sub(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", r"\1<redacted>@", url)
+
+
 def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="seconds")
 
@@ -36,7 +41,7 @@ def results_document(info: RunInfo, records: list[CaseRecord], mismatches: list[
     server = next((r.server for r in records if r.server), "")
     doc: dict[str, object] = {
         "harness": {"name": "dicomweb-conformance", "version": __version__},
-        "target": {"url": info.url, "server": server},
+        "target": {"url": redact_userinfo(info.url), "server": server},
         "edition": EDITION,
         "run_id": info.run_id,
         "started": _iso(info.started),

@@ -70,15 +70,29 @@ def keyword_json(mapping: dict[str, Any], fill: Callable[[str], str], where: str
             if values:
                 element["Value"] = [_typed(v, vr, fill, where) for v in values]
         out[tag] = element
-    return out
+    return {tag: out[tag] for tag in sorted(out)}  # F.2.2: attributes in ascending tag order
 
 
 def dataset_json(ds: Dataset) -> dict[str, Any]:
     """A built dataset (a workitem) as DICOM JSON, without its SOP Instance UID: where that UID
     goes is the create form's business (§11.4.1.1)."""
-    doc = ds.to_json_dict()
+    doc = _without_empty_values(ds.to_json_dict())
     doc.pop(SOP_INSTANCE_UID, None)
     return doc
+
+
+def _without_empty_values(doc: dict[str, Any]) -> dict[str, Any]:
+    """F.2.5: an empty attribute has no Value member (pydicom writes "Value": [] for empty sequences)."""
+    out = {}
+    for tag, element in doc.items():
+        element = dict(element)
+        values = element.get("Value")
+        if values == []:
+            del element["Value"]
+        elif isinstance(values, list) and element.get("vr") == "SQ":
+            element["Value"] = [_without_empty_values(item) for item in values]
+        out[tag] = element
+    return out
 
 
 def with_instance_uid(doc: Any, uid: str) -> Any:

@@ -121,7 +121,8 @@ def _run_step(case: Case, step: Step, session: Session, data: CaseData, run: Cas
         except HarnessError:
             raise
         run.findings.extend(Finding(exp.check, m, check.requirement, exchange.index) for m in outcome)
-    if not any(exp.check == "dicom_json" for exp in step.expect):  # an explicit check already judged the model
+    # an explicit check already judged the model; WebSocket receive steps have no HTTP body
+    if exchange.response is not None and not any(exp.check == "dicom_json" for exp in step.expect):
         errors, warnings = model_findings(ctx, case.transaction)
         run.findings.extend(Finding("model", m, "JSON-WELL-FORMED", exchange.index) for m in errors)
         run.notes.extend(Finding("lint", m, None, exchange.index) for m in warnings)

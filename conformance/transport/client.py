@@ -28,6 +28,9 @@ class ClientSettings:
     http2: bool = False
 
 
+MAX_REDIRECTS = 10
+
+
 def _verify(value: bool | str) -> bool | ssl.SSLContext:
     if isinstance(value, str):
         return ssl.create_default_context(cafile=value)
@@ -70,7 +73,21 @@ class HttpClient:
         start = time.monotonic()
         end = start + self.settings.timeout_s
         try:
-            resp = self._client.send(request, stream=True, follow_redirects=follow_redirects)
+            resp = self._client.send(request, stream=True, follow_redirects=False)
+            hops = 0
+            while follow_redirects and resp.is_redirect and resp.next_request is not None:
+                nxt = resp.next_request
+                # Never leave the target's origin, whatever a Location header says.
+                if (nxt.url.scheme, nxt.url.host, nxt.url.port) != (request.url.scheme, request.url.host, request.url.port):
+                    resp.close()
+                    raise TargetError(f"refusing to follow a redirect to {nxt.url.scheme}://{nxt.url.host}:{nxt.url.port or ''}, "
+                                      "outside the target's origin")
+                hops += 1
+                if hops > MAX_REDIRECTS:
+                    resp.close()
+                    raise _fail(f"redirect loop: more than {MAX_REDIRECTS} redirects")
+                resp.close()
+                resp = self._client.send(nxt, stream=True, follow_redirects=False)
         except httpx.TooManyRedirects:
             raise _fail("redirect loop: more than 20 redirects") from None
         except httpx.ConnectError as exc:

@@ -72,7 +72,8 @@ def new_uid() -> str:
 def to_xml(ds: Json) -> bytes:
     body = "".join(_xml_attribute(tag, el) for tag, el in sorted(ds.items()))
     doc = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-           f'<NativeDicomModel xmlns="http://dicom.nema.org/PS3.19/models/NativeDICOM">{body}</NativeDicomModel>')
+           '<NativeDicomModel xmlns="http://dicom.nema.org/PS3.19/models/NativeDICOM" xml:space="preserve">'
+           f'{body}</NativeDicomModel>')
     return doc.encode("utf-8")
 
 
@@ -85,9 +86,11 @@ def _xml_attribute(tag: str, el: Json) -> str:
         if vr == "SQ":
             items = "".join(_xml_attribute(t, e) for t, e in sorted(value.items()))
             inner += f'<Item number="{n}">{items}</Item>'
-        elif vr == "PN":
-            inner += f'<PersonName number="{n}"><Alphabetic><FamilyName>{escape(str(value.get("Alphabetic", "")))}' \
-                     f'</FamilyName></Alphabetic></PersonName>'
+        elif vr == "PN":  # PS3.19 A.1: one element per name component
+            names = ("FamilyName", "GivenName", "MiddleName", "NamePrefix", "NameSuffix")
+            parts = str(value.get("Alphabetic", "")).split("^")
+            comps = "".join(f"<{c}>{escape(p)}</{c}>" for c, p in zip(names, parts) if p)
+            inner += f'<PersonName number="{n}"><Alphabetic>{comps}</Alphabetic></PersonName>'
         else:
             inner += f'<Value number="{n}">{escape(str(value))}</Value>'
     return head + inner + "</DicomAttribute>"

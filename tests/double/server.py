@@ -190,7 +190,7 @@ class _Handler(BaseHTTPRequestHandler):
         channel = Channel(aet, self.connection)
         self.app.channels.add(channel)
         if self.app.settings.on("ws-closes-early"):
-            threading.Timer(1.0, channel.close).start()
+            threading.Timer(0.2, channel.close).start()
         try:
             channel.serve(self.rfile)
         finally:

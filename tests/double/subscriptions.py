@@ -77,8 +77,9 @@ class Subscriptions:
             self.notifier.subscribe_global(aet, kind, pairs, [(w.uid, w.ds) for w in self.workitems.all()])
         reply = empty(200 if self.settings.on("subscribe-status-200") else 201)
         reply.with_header("Content-Location", channel_url(req, self.settings, aet))  # Table 11.10.3-2
-        if lock == "true" and not self.settings.on("subscribe-deletionlock-silent"):
-            reply.warn(req.base_url, "Deletion Lock not granted.")  # the double grants no deletion locks
+        if lock == "true":  # the double grants no deletion locks, and says so
+            wrong = self.settings.on("subscribe-deletionlock-wrong-warning")
+            reply.warn(req.base_url, "Deletion lock refused." if wrong else "Deletion Lock not granted.")
         return reply
 
     def unsubscribe(self, req: Request, target: str, aet: str) -> Reply:

@@ -162,6 +162,7 @@ class MutatingProxy:
 def _handler_for(proxy: MutatingProxy) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # small writes must not wait for delayed ACKs (40 ms each)
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib signature)
             pass  # quiet: the harness's transcripts are what tests read
@@ -181,13 +182,10 @@ def _handler_for(proxy: MutatingProxy) -> type[BaseHTTPRequestHandler]:
             request = Request(self.command, path, query, tuple(self.headers.items()), self._read_body())
             response = proxy.handle(request)
             proxy.log.add(Seen(request.method, path, query, request.headers, request.body, response.status))
-            self.send_response_only(response.status, response.reason)
-            for name, value in response.headers:
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(response.body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(response.body)
+            head = [f"HTTP/1.1 {response.status} {response.reason}"] + [f"{k}: {v}" for k, v in response.headers]
+            head.append(f"Content-Length: {len(response.body)}")
+            data = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+            self.wfile.write(data + (response.body if self.command != "HEAD" else b""))  # one write: no Nagle stalls
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
 

@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [known[n] for n in (ns.names or known)]
     report = Report(size=ns.size, started=datetime.now())
     workdir = Path(tempfile.mkdtemp(prefix="dicomweb-bench-"))
+    os.environ.setdefault("BENCH_PYCACHE", str(workdir / "pycache"))
     reps = ns.reps or (1 if ns.size == "smoke" else 5)
     ctx = Context(size=ns.size, reps=reps, workdir=workdir, report=report, verbose=not ns.quiet)
     started = time.perf_counter()

@@ -28,6 +28,11 @@ class Context:
     def smoke(self) -> bool:
         return self.size == "smoke"
 
+    @property
+    def warm(self) -> bool:
+        """Whether to run each variant once untimed first (full size; smoke only keeps things working)."""
+        return not self.smoke
+
     def pick(self, smoke: int, full: int) -> int:
         return smoke if self.smoke else full
 
@@ -56,10 +61,18 @@ class Context:
 
 
 def alternate(reps: int, variants: dict[str, Callable[[], ChildRun]],
-              between: Callable[[], object] | None = None) -> dict[str, list[ChildRun]]:
-    """Run the variants side by side, rotating their order each repetition (drift hits all alike)."""
+              between: Callable[[], object] | None = None, warmup: bool = False) -> dict[str, list[ChildRun]]:
+    """Run the variants side by side, rotating their order each repetition (drift hits all alike).
+
+    ``warmup`` first runs each variant once, untimed: bytecode caches and the page cache are then
+    as warm for the first timed run as for the last.
+    """
     names = list(variants)
     runs: dict[str, list[ChildRun]] = {n: [] for n in names}
+    for name in names if warmup else ():
+        if between is not None:
+            between()
+        variants[name]()
     for rep in range(reps):
         shift = rep % len(names)
         for name in names[shift:] + names[:shift]:

@@ -12,7 +12,6 @@ import socket
 import sys
 import threading
 import time
-from pathlib import Path
 
 from bench.context import Context, alternate, ratio_row
 from bench.proc import BenchError, ChildRun, run_child, run_worker
@@ -43,7 +42,7 @@ class _Collect:
             return got
 
         runs = alternate(ctx.reps, {"yaml": lambda: collect("yaml", cases), "python": lambda: collect("python", cases),
-                                    "empty": lambda: collect("empty", 0)})
+                                    "empty": lambda: collect("empty", 0)}, warmup=ctx.warm)
         wall = {k: [r.wall_s for r in v] for k, v in runs.items()}
         name = _Collect.NAME
         ctx.add(Row(name, f"{cases} YAML cases: command seconds", "s", tuple(wall["yaml"])))
@@ -55,6 +54,10 @@ class _Collect:
         ctx.add(ratio_row(name, "YAML / Python, start-up subtracted", net_yaml, net_py))
         ctx.add(Row(name, "per YAML case", "ms", tuple(1000 * n / cases for n in net_yaml)))
         ctx.add(Row(name, "per Python test", "ms", tuple(1000 * n / cases for n in net_py)))
+        cpu = {k: [r.cpu_s for r in v] for k, v in runs.items()}
+        ctx.add(ratio_row(name, "YAML / Python, CPU time, start-up subtracted",
+                          [y - e for y, e in zip(cpu["yaml"], cpu["empty"])],
+                          [p - e for p, e in zip(cpu["python"], cpu["empty"])]))
         ctx.add(Row(name, f"{cases} YAML cases: peak RSS", "MB", tuple(r.peak_rss_mb for r in runs["yaml"])))
 
 
@@ -65,6 +68,7 @@ class _FirstRequest:
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.first: float | None = None
+        self.seen = threading.Event()
         self._stop = False
         threading.Thread(target=self._serve, daemon=True).start()
 
@@ -83,12 +87,14 @@ class _FirstRequest:
                 data = conn.recv(65536)
                 if data and self.first is None:
                     self.first = time.perf_counter()
+                    self.seen.set()
                 conn.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             except OSError:
                 pass
 
     def reset(self) -> None:
         self.first = None
+        self.seen = threading.Event()
 
     def close(self) -> None:
         self._stop = True
@@ -107,7 +113,7 @@ class _Startup:
         try:
             def first_request(argv: list[str]) -> float:
                 listener.reset()
-                got = run_child(argv, check=False, timeout_s=300)
+                got = run_child(argv, check=False, timeout_s=300, stop=listener.seen)  # stopped at the first request
                 if listener.first is None:
                     errors = [line for line in (got.stdout + got.stderr).splitlines() if "error" in line.lower()]
                     raise BenchError(f"{' '.join(argv[1:4])} sent no request: " + (" | ".join(errors[:4]) or got.stderr[-800:]))
@@ -118,6 +124,8 @@ class _Startup:
                        "--uri-url", f"{base}/wado", "--report-dir", str(report), "--no-html", "-q"]
             plain = [sys.executable, "-c", f"import httpx; httpx.get('{base}/dicom-web/studies')"]
             samples: dict[str, list[float]] = {"harness": [], "httpx": []}
+            if ctx.warm:
+                first_request(harness)  # untimed: warms the bytecode caches
             for rep in range(ctx.reps):
                 for name in (("harness", "httpx") if rep % 2 == 0 else ("httpx", "harness")):
                     samples[name].append(first_request(harness if name == "harness" else plain))

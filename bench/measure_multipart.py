@@ -71,7 +71,7 @@ def _wire(ctx: Context, files: dict[str, Path]) -> None:
         for label in files:
             url = f"http://127.0.0.1:{port}/{label.split()[0]}"
             runs = alternate(ctx.reps, {v: (lambda v=v: run_worker("multipart_work", "parse_wire", {"url": url, "variant": v}))
-                                        for v in WIRE_VARIANTS})
+                                        for v in WIRE_VARIANTS}, warmup=ctx.warm)
             mbps = {v: [s.get("bytes") / 1e6 / s.get("seconds") for s in samples] for v, samples in runs.items()}
             for v in WIRE_VARIANTS:
                 ctx.add(Row(NAME, f"wire, {label}: {v} MB/s", "MB/s", tuple(mbps[v])))

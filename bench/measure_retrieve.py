@@ -8,6 +8,7 @@ httpcore's read size raised to 1 MiB show what that private knob gives (tooling.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 from bench.clients import RETRIEVE_ACCEPT
 from bench.context import Context, alternate, ratio_row, throughput
@@ -25,8 +26,7 @@ def _curl(url: str) -> ChildRun:
     run = run_child(["curl", "-sS", "-o", "/dev/null", "-H", f"Accept: {RETRIEVE_ACCEPT}",
                      "-w", "%{size_download} %{time_total}", url])
     size, seconds = run.stdout.split()
-    return ChildRun(run.wall_s, run.peak_rss_mb, run.returncode, run.stdout, run.stderr,
-                    {"bytes": float(size), "seconds": float(seconds)}, run.started)
+    return replace(run, result={"bytes": float(size), "seconds": float(seconds)})
 
 
 def run(ctx: Context) -> None:
@@ -50,7 +50,7 @@ def run(ctx: Context) -> None:
     else:
         ctx.note(NAME, "curl is not installed: no curl row")
     ctx.log(f"retrieving {stored.get('bytes') / 1e6:.0f} MB, {len(variants)} clients x {ctx.reps} runs")
-    runs = alternate(ctx.reps, variants)
+    runs = alternate(ctx.reps, variants, warmup=ctx.warm)
     for name, samples in runs.items():
         problems = [p for s in samples for p in s.result.get("problems", [])]
         if problems:

@@ -30,17 +30,17 @@ def run(ctx: Context) -> None:
     study = spec.to_json()
     base = server.base_url
     stores = alternate(ctx.reps, {c: (lambda c=c: run_worker("study_work", "store", {"base_url": base, "spec": study, "client": c}))
-                                  for c in ("harness", "httpx")}, between=server.wipe)
+                                  for c in ("harness", "httpx")}, between=server.wipe, warmup=ctx.warm)
     _ok(stores, "store")
     server.wipe()
     run_worker("studygen", "store", {"base_url": base, "spec": study, "batch": 100})
     searches = alternate(ctx.reps, {c: (lambda c=c: run_worker("study_work", "search", {"base_url": base, "spec": study, "client": c}))
-                                    for c in ("harness", "httpx")})
+                                    for c in ("harness", "httpx")}, warmup=ctx.warm)
     _ok(searches, "search")
     url = f"{base}/studies/{spec.study_uid}"
     retrieves = alternate(ctx.reps, {
         "harness": lambda: run_worker("clients", "harness_retrieve", {"url": url, "study": study}),
-        "httpx": lambda: run_worker("clients", "httpx_stream", {"url": url, "accept": RETRIEVE_ACCEPT})})
+        "httpx": lambda: run_worker("clients", "httpx_stream", {"url": url, "accept": RETRIEVE_ACCEPT})}, warmup=ctx.warm)
     _ok(retrieves, "retrieve")
     for op, runs in (("store", stores), ("search", searches), ("retrieve", retrieves)):
         seconds = {c: [s.get("seconds") for s in samples] for c, samples in runs.items()}

@@ -9,6 +9,7 @@ requests) against an emptied server. Scaling: the same suite with 1 and 2 xdist 
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 import json
 import sys
 import uuid
@@ -19,6 +20,7 @@ from bench.proc import BenchError, ChildRun, run_child, run_worker
 from bench.results import Row, Target
 from bench.server import BenchOrthanc
 
+SMOKE_SELECTION = "uri.retrieve"
 _RUN_NUMBERS = itertools.count(1)  # report folders are never reused, whichever _Suite asks
 
 
@@ -29,13 +31,15 @@ class _Suite:
         self.ctx = ctx
         self.server: BenchOrthanc = ctx.orthanc()
         self.run_id = "bench" + uuid.uuid4().hex[:12]
+        # Smoke keeps the suite small (one transaction) so the whole smoke run stays under a minute.
+        self.selection: tuple[str, ...] = ("--select", SMOKE_SELECTION) if ctx.smoke else ()
 
     def harness(self, *extra: str, env: dict[str, str] | None = None) -> ChildRun:
         number = next(_RUN_NUMBERS)
         report = self.ctx.workdir / f"suite-{number}"
         timing = self.ctx.workdir / f"suite-{number}.timing"
         argv = [sys.executable, "-m", "conformance.cli", "run", "--target", self.server.base_url,
-                "--uri-url", self.server.uri_url, "--report-dir", str(report), "--no-html", "-q", *extra,
+                "--uri-url", self.server.uri_url, "--report-dir", str(report), "--no-html", "-q", *self.selection, *extra,
                 "--", "--dicomweb-run-id", self.run_id, "-p", "bench.httpwatch"]
         got = run_child(argv, check=False, timeout_s=900, env={"BENCH_TIMING_FILE": str(timing), **(env or {})})
         results = report / "results.json"
@@ -50,7 +54,7 @@ class _Suite:
         extra_result = {"cases": len(doc["cases"]), "counts": doc["counts"], "to_first_request": first - got.started,
                         "requests_phase": last - first, "after_last_response": got.started + got.wall_s - last,
                         "requests": sum(p["requests"] for p in phases)}
-        return ChildRun(got.wall_s, got.peak_rss_mb, got.returncode, got.stdout, got.stderr, extra_result, got.started)
+        return replace(got, result=extra_result)
 
     def record(self) -> Path:
         path = self.ctx.workdir / "exchanges.jsonl"
@@ -78,7 +82,7 @@ class _Overhead:
         exchanges = suite.record()
         runs = alternate(ctx.reps, {"harness": suite.harness,
                                     "replay": lambda: run_worker("replay", "replay", {"path": str(exchanges)})},
-                         between=suite.server.wipe)
+                         between=suite.server.wipe, warmup=ctx.warm)
         h, r = runs["harness"], runs["replay"]
         mismatches = {int(x.get("status_mismatches")) for x in r}
         name = _Overhead.NAME
@@ -86,6 +90,9 @@ class _Overhead:
         ctx.add(Row(name, "replay: whole command", "s", tuple(x.wall_s for x in r)))
         ctx.add(ratio_row(name, "harness / replay, whole command", [x.wall_s for x in h], [x.wall_s for x in r],
                           Target("<=", 1.5)))
+        ctx.add(Row(name, "harness run: CPU (user+system)", "s", tuple(x.cpu_s for x in h)))
+        ctx.add(Row(name, "replay: CPU (user+system)", "s", tuple(x.cpu_s for x in r)))
+        ctx.add(ratio_row(name, "harness / replay, CPU time", [x.cpu_s for x in h], [x.cpu_s for x in r]))
         ctx.add(Row(name, "harness: command to first request", "s", tuple(x.get("to_first_request") for x in h)))
         ctx.add(Row(name, "harness: first request to last response", "s", tuple(x.get("requests_phase") for x in h)))
         ctx.add(Row(name, "harness: last response to exit (reports)", "s", tuple(x.get("after_last_response") for x in h)))
@@ -94,7 +101,8 @@ class _Overhead:
                           [x.get("loop_seconds") for x in r], Target("<=", 1.5)))
         ctx.add(Row(name, "harness run: peak RSS", "MB", tuple(x.peak_rss_mb for x in h)))
         first = h[0].result
-        ctx.note(name, f"{first['cases']} cases, {int(r[0].get('exchanges'))} exchanges per run "
+        scope = f"--select {SMOKE_SELECTION}" if ctx.smoke else "the whole suite"
+        ctx.note(name, f"{scope}: {first['cases']} cases, {int(r[0].get('exchanges'))} exchanges per run "
                        f"(verdicts {first['counts']}); replay status mismatches: {sorted(mismatches)}")
 
 
@@ -107,7 +115,7 @@ class _Scaling:
     def run(ctx: Context) -> None:
         suite = _Suite(ctx)
         runs = alternate(ctx.reps, {"1 worker": suite.harness, "2 workers": lambda: suite.harness("-n", "2")},
-                         between=suite.server.wipe)
+                         between=suite.server.wipe, warmup=ctx.warm)
         one, two = runs["1 worker"], runs["2 workers"]
         name = _Scaling.NAME
         ctx.add(Row(name, "1 worker: whole command", "s", tuple(x.wall_s for x in one)))

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ class ChildRun:
     stderr: str
     result: Mapping[str, Any] = field(default_factory=dict)
     started: float = 0.0  # time.perf_counter() when the child was spawned (one clock for all processes)
+    cpu_s: float = 0.0  # user + system CPU of the child and the children it waited for (xdist workers)
 
     def get(self, key: str) -> float:
         if key not in self.result:
@@ -49,18 +49,30 @@ def engine_root() -> Path:
 
 
 def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of measured children: this checkout (or BENCH_ENGINE) importable, bytecode cached.
+
+    Children run as on a user's machine: byte-compiled modules (and pytest's assertion-rewritten
+    ones) are cached, under BENCH_PYCACHE when set (the bench sets it to its scratch folder, so
+    nothing is written next to the sources), instead of being recompiled on every start.
+    """
     env = dict(os.environ)
     paths = [str(engine_root()), str(ROOT), env.get("PYTHONPATH", "")]
     env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(p for p in paths if p))
+    if env.get("BENCH_PYCACHE"):
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = env["BENCH_PYCACHE"]
     env.update(extra or {})
     return env
 
 
 def run_child(argv: Sequence[str], *, timeout_s: float = 900.0, cwd: Path | None = None,
-              env: Mapping[str, str] | None = None, check: bool = True) -> ChildRun:
+              env: Mapping[str, str] | None = None, check: bool = True,
+              stop: threading.Event | None = None) -> ChildRun:
     """Run ``argv`` to completion through bench/launch.py, which measures its wall time and peak RSS.
 
-    A Python worker's own VmHWM (``vm_hwm_mb`` in its result) is exact and preferred.
+    A Python worker's own VmHWM (``vm_hwm_mb`` in its result) is exact and preferred. Setting
+    ``stop`` ends the child early (its process group, which holds only what this call started);
+    such a run has ``returncode`` -9 and only its start time is known.
     """
     out: list[bytes] = []
     err: list[bytes] = []
@@ -75,6 +87,9 @@ def run_child(argv: Sequence[str], *, timeout_s: float = 900.0, cwd: Path | None
             reader.start()
         timer = threading.Timer(timeout_s, lambda: _kill_group(proc.pid))
         timer.start()
+        if stop is not None:
+            threading.Thread(target=lambda: stop.wait(timeout_s) and proc.poll() is None and _kill_group(proc.pid),
+                             daemon=True).start()
         try:
             proc.wait()
         finally:
@@ -86,9 +101,12 @@ def run_child(argv: Sequence[str], *, timeout_s: float = 900.0, cwd: Path | None
         if not stats_file.exists():
             raise BenchError(f"{' '.join(argv[:6])} ... did not finish (timeout {timeout_s:g} s?):\n{_tail(stderr)}")
         stats = json.loads(stats_file.read_text())
+    if stop is not None and stop.is_set() and "wall_s" not in stats:
+        return ChildRun(0.0, 0.0, -9, stdout, stderr, {}, stats["started"])
     result = _result_of(stdout)
     rss = float(result["vm_hwm_mb"]) if "vm_hwm_mb" in result else stats["maxrss_kb"] / 1024.0
-    run = ChildRun(stats["wall_s"], rss, int(stats["returncode"]), stdout, stderr, result, stats["started"])
+    run = ChildRun(stats["wall_s"], rss, int(stats["returncode"]), stdout, stderr, result, stats["started"],
+                   stats["cpu_s"])
     if check and run.returncode != 0:
         raise BenchError(f"{' '.join(argv[:6])} ... exited {run.returncode}:\n{_tail(stdout)}\n{_tail(stderr)}")
     return run

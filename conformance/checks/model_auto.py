@@ -37,6 +37,8 @@ def model_findings(ctx: CheckContext, transaction: str) -> tuple[list[str], list
     resp = ctx.response
     if not resp.size or resp.status >= 400 or resp.content_type is None:
         return [], []
+    if transaction == "capabilities":
+        return [], []  # §8.9.4: there application/json is WADL in JSON (Annex G), not the DICOM JSON Model
     context = model_context(ctx, transaction)
     if resp.content_type.media_type in JSON_TYPES:
         from ..dicom.json_model import validate_json

@@ -51,29 +51,29 @@ def _subset(doc: dict[str, Any], ds: Dataset, level: str) -> tuple[dict[str, Any
     return theirs, mine
 
 
+# The computed attributes the oracle derives, and whose holdings they count (PS3.4 C.6.1.1.3-4).
+_COMPUTED_OWNER = {"00080061": "study", "00080062": "study", "00201206": "study", "00201208": "study",
+                   "00201209": "series"}
+
+
 def _computed_problems(ctx: CheckContext, index: int, doc: dict[str, Any], entity: Dataset) -> list[str]:
     from ..oracle.oracle import computed_attributes
-    from ..oracle.tables import COMPUTED, tag
 
     problems = []
-    stored = ctx.data.stored_datasets()
     cache: dict[str, dict[str, object]] = {}
-    for computed in sorted(COMPUTED):
-        key = f"{computed:08X}"
-        if key not in doc:
+    for key, owner in _COMPUTED_OWNER.items():
+        if not isinstance(doc.get(key), dict):
             continue
-        owner = "series" if computed == tag("NumberOfSeriesRelatedInstances") else "study"
-        if computed >> 16 == 0x0010 or (computed & 0xFFFF) in (0x1200, 0x1202, 0x1204):
-            continue  # patient-level counts: the oracle does not model patients
-        uid = str(entity.get("SeriesInstanceUID" if owner == "series" else "StudyInstanceUID", ""))
         if owner not in cache:
-            cache[owner] = computed_attributes(stored, owner, uid)  # type: ignore[arg-type]
-        want = cache[owner].get(_keyword(computed))
-        got = [v for v in (doc[key].get("Value") or []) if v is not None] if isinstance(doc[key], dict) else []
+            uid = str(entity.get("SeriesInstanceUID" if owner == "series" else "StudyInstanceUID", ""))
+            cache[owner] = computed_attributes(ctx.data.stored_datasets(), owner, uid)  # type: ignore[arg-type]
+        want = cache[owner].get(_keyword(int(key, 16)))
+        got = [v for v in (doc[key].get("Value") or []) if v is not None]
         if isinstance(want, int):
-            if [_as_int(v) for v in got] != [want]:
-                problems.append(f"result {index + 1}: {label(key)} is {got or 'empty'}, the stored data gives {want}")
-        elif sorted(map(str, got)) != sorted(map(str, want or [])) or len(set(map(str, got))) != len(got):
+            wrong = [_as_int(v) for v in got] != [want]
+        else:
+            wrong = sorted(map(str, got)) != sorted(map(str, want or [])) or len(set(map(str, got))) != len(got)
+        if wrong:
             problems.append(f"result {index + 1}: {label(key)} is {got or 'empty'}, the stored data gives {want}")
     return problems
 

@@ -38,9 +38,13 @@ def _items(ds: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [i for i in value if isinstance(i, dict)] if isinstance(value, list) else []
 
 
+def is_xml(ctx: CheckContext) -> bool:
+    return (ctx.response.media_type or "") == "application/dicom+xml"
+
+
 def response_module(ctx: CheckContext) -> dict[str, Any]:
     """The one Store Instances Response Module of the body, read from DICOM JSON or XML."""
-    if (ctx.response.media_type or "") == "application/dicom+xml":
+    if is_xml(ctx):
         parsed = parse_xml(ctx.response.read())
         if parsed.root is None or split_name(parsed.root.tag)[1] != "NativeDicomModel":
             raise BodyFormatError(f"body is not a NativeDicomModel document: {parsed.error or 'wrong root element'}")
@@ -71,7 +75,8 @@ def reason_allowed(value: Any, allowed: list[int | str]) -> bool:
 def store_response(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
     """The body (DICOM JSON or XML) is a Store Instances Response Module: Retrieve URL present; stored instances referenced with class, instance and Retrieve URL; failed ones listed with class, instance and a Failure Reason; Other Failures items with a reason; nothing else."""
     ds = response_module(ctx)
-    problems = _module_shape(ds)
+    problems = _xml_sequences(ds) if is_xml(ctx) else []  # JSON item shapes are the model check's business
+    problems += _module_shape(ds)
     referenced = {first_value(i, REF_INSTANCE): i for i in _items(ds, REFERENCED_SOP_SEQ)}
     failed = {first_value(i, REF_INSTANCE): i for i in _items(ds, FAILED_SOP_SEQ)}
     reasons = spec.get("failure_reason")
@@ -112,6 +117,17 @@ def store_response(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
 
 def _show_reasons(allowed: list[int | str]) -> str:
     return " or ".join(f"{r} (0x{r:04X})" if isinstance(r, int) else r for r in allowed)
+
+
+def _xml_sequences(ds: dict[str, Any]) -> list[str]:
+    """An SQ attribute holding a Value element loses its items in conversion: say so plainly."""
+    problems = []
+    for key in (REFERENCED_SOP_SEQ, FAILED_SOP_SEQ, OTHER_FAILURES_SEQ):
+        values = (ds.get(key) or {}).get("Value") if isinstance(ds.get(key), dict) else None
+        if isinstance(values, list) and any(not isinstance(v, dict) for v in values):
+            problems.append(f"sequence ({key[:4]},{key[4:]}) holds a Value element; an SQ attribute holds "
+                            "only Item elements (PS3.19 A.1)")
+    return problems
 
 
 def _module_shape(ds: dict[str, Any]) -> list[str]:

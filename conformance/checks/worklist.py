@@ -41,8 +41,11 @@ def warning_text(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
 
 @check("payload_headers", {"const": True})
 def payload_headers(ctx: CheckContext, _: bool) -> Outcome:
-    """Content-Length or Transfer-Encoding is present (Content-Length even for an empty payload, unless a transfer coding applies), and a payload comes with Content-Type (PS3.18 §8.4.2, §8.4.3)."""
+    """Content-Length or Transfer-Encoding is present (Content-Length even for an empty payload, unless a transfer coding applies), and a payload comes with Content-Type (PS3.18 §8.4.2, §8.4.3); 204 and 304 are exempt, as RFC 7230 §3.3.2 forbids them a Content-Length."""
     response = ctx.response
+    if response.status in (204, 304) or response.status < 200:
+        ctx.note(f"{response.status}: no payload headers are judged (RFC 7230 §3.3.2 against PS3.18 §8.4.3)")
+        return None
     problems = []
     length, coding = response.header("content-length"), response.header("transfer-encoding")
     if length is None and coding is None:

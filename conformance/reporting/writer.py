@@ -121,12 +121,14 @@ def summary_markdown(info: RunInfo, records: list[CaseRecord], catalog: Catalog,
         c = by_tx[tx]
         lines.append(f"| {TRANSACTIONS.get(tx, tx)} (`{tx}`) | {sum(c.values())} | " + " | ".join(str(c[v]) for v in VERDICTS) + " |")
     lines.append(f"| **total** | {len(records)} | " + " | ".join(str(counts[v]) for v in VERDICTS) + " |")
-    lint = _lint_by_rule(records)
-    if lint:
-        lines += ["", "## Interoperability lint (legal, but known to break clients; not graded)", "",
-                  "| rule | cases | example |", "|---|---:|---|"]
-        for rule, (count, example) in sorted(lint.items()):
-            lines.append(f"| {rule} | {count} | {_one_line(example)} |")
+    notes = _notes_by_rule(records)
+    for kind, title in (("model", "DICOM model errors seen in responses (graded by the model.* cases)"),
+                        ("lint", "Interoperability lint (legal, but known to break clients; not graded)")):
+        rows = {rule: v for (k, rule), v in notes.items() if k == kind}
+        if rows:
+            lines += ["", f"## {title}", "", "| rule | cases | example |", "|---|---:|---|"]
+            for rule, (count, example) in sorted(rows.items()):
+                lines.append(f"| {rule} | {count} | {_one_line(example)} |")
     if claims is not None:
         lines[6:6] = [f"- claims: {claims.source}: " + (", ".join(sorted(claims.claimed)) or "no optional features")]
     if mismatches is not None:
@@ -149,13 +151,18 @@ def summary_markdown(info: RunInfo, records: list[CaseRecord], catalog: Catalog,
     return "\n".join(lines) + "\n"
 
 
-def _lint_by_rule(records: list[CaseRecord]) -> dict[str, tuple[int, str]]:
-    out: dict[str, tuple[int, str]] = {}
+def _notes_by_rule(records: list[CaseRecord]) -> dict[tuple[str, str], tuple[int, str]]:
+    """(kind, rule) -> (how many cases saw it, an example); kind is "model" or "lint"."""
+    out: dict[tuple[str, str], tuple[int, str]] = {}
     for r in records:
-        for rule, note in {_rule_of(n): n for n in r.notes}.items():
-            count, example = out.get(rule, (0, note))
-            out[rule] = (count + 1, example)
+        for key, note in {(_kind_of(n), _rule_of(n)): n for n in r.notes}.items():
+            count, example = out.get(key, (0, note))
+            out[key] = (count + 1, example)
     return out
+
+
+def _kind_of(note: str) -> str:
+    return "model" if "] model: " in note or note.startswith("model: ") else "lint"
 
 
 _RULE_ID = re.compile(r"\b(?:LINT|JSON|XML)-[A-Z0-9]+(?:-[A-Z0-9]+)*\b")

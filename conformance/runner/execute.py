@@ -123,8 +123,13 @@ def _run_step(case: Case, step: Step, session: Session, data: CaseData, run: Cas
         run.findings.extend(Finding(exp.check, m, check.requirement, exchange.index) for m in outcome)
     # an explicit check already judged the model; WebSocket receive steps have no HTTP body
     if exchange.response is not None and not any(exp.check == "dicom_json" for exp in step.expect):
+        # Every DICOM JSON/XML body is validated. A case's verdict is about the requirements it cites,
+        # so model errors are reported with the case here and graded by the model.* cases, which cite them.
         errors, warnings = model_findings(ctx, case.transaction)
-        run.findings.extend(Finding("model", m, "JSON-WELL-FORMED", exchange.index) for m in errors)
+        if case.transaction.startswith("model."):
+            run.findings.extend(Finding("model", m, "JSON-WELL-FORMED", exchange.index) for m in errors)
+        else:
+            run.notes.extend(Finding("model", m, None, exchange.index) for m in errors)
         run.notes.extend(Finding("lint", m, None, exchange.index) for m in warnings)
     if run.findings:
         return

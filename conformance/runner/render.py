@@ -90,6 +90,8 @@ class Renderer:
         return HttpRequest(spec.method, url, tuple(headers), body, summary, spec.follow_redirects)
 
     def _form(self, spec: RequestSpec) -> str:
+        if spec.form == "query" and self.profile.ups_create == "query-named":
+            return "query-named"  # a case pinned to the query form, spelled as the target reads ?{workitem}
         if spec.form:
             return spec.form
         return self.profile.ups_create if spec.workitem_uid is not None else self.profile.ups_transaction_uid

@@ -132,19 +132,21 @@ class Commitments:
             data = json.dumps([result]).encode("utf-8") if chosen == "mjson" else to_xml(result)
             ctype, body = multipart([(part_type, data)], part_type)
             return Reply(200, [("Content-Type", ctype)], body)
-        return json_reply(200, [result])
+        reply = json_reply(200, [result])
+        reply.omit_length = self.settings.on("commit-no-length")
+        return reply
 
     def _result(self, parsed: Request_) -> Json:
         """The Storage Commitment Response Module (Table J.2-1), in the form of the request."""
         ok, bad = [], []
         for ref in parsed.refs:
             held = self.instances.get(ref[3])
-            committed = (held == ref[2]) or self.settings.on("commit-commits-unknown")
+            committed = (held == ref[2]) or self.settings.on("commit-commits-anything")
             if self.settings.on("commit-fails-everything"):
                 committed = False
             reason = NO_SUCH_INSTANCE if held is None else CLASS_CONFLICT
             (ok if committed else bad).append((*ref, reason))
-        tree = parsed.form == "tree" or self.settings.on("commit-flat-as-tree")
+        tree = (parsed.form == "tree") != self.settings.on("commit-wrong-form")
         result = _tree(ok, bad) if tree else _flat(ok, bad)
         if self.settings.on("commit-no-failure-reason"):
             result = json.loads(json.dumps(result).replace('"00081197"', '"00081196"'))

@@ -59,8 +59,14 @@ def element(tag: str, value: Any) -> Json:
 
 
 def sorted_ds(ds: Json) -> Json:
-    """F.2.2: attributes ordered by tag."""
-    return {k: ds[k] for k in sorted(ds)}
+    """F.2.2: attributes ordered by tag, in sequence items too."""
+    out = {}
+    for tag in sorted(ds):
+        element = ds[tag]
+        if isinstance(element, dict) and element.get("vr") == "SQ" and isinstance(element.get("Value"), list):
+            element = {**element, "Value": [sorted_ds(i) if isinstance(i, dict) else i for i in element["Value"]]}
+        out[tag] = element
+    return out
 
 
 def new_uid() -> str:

@@ -40,14 +40,16 @@ class NonPatient:
             items = [_summary(pydicom.dcmread(io.BytesIO(b), stop_before_pixels=True)) for b in self.stored[name].values()]
         s = self.settings
         return run_search(req, items, ignore_matching=s.on("npi-search-ignores-matching"), empty_200=s.on("npi-search-empty-200"),
-                          bad_ok=s.on("npi-search-bad-parameter-200"), xml=not s.on("npi-no-xml"))
+                          bad_ok=s.on("npi-search-bad-parameter-200"), xml=not s.on("npi-no-xml"), json=not s.on("npi-no-json"))
 
     def retrieve(self, req: Request, name: str, uid: str) -> Reply:
         with self.lock:
             data = self.stored[name].get(uid)
         if data is None:
             return empty(200) if self.settings.on("npi-retrieve-unknown-200") else empty(404)  # Table 12.4.3-1
-        offers = {"dicom": "application/dicom", "json": DICOM_JSON}
+        offers = {"dicom": "application/dicom"}
+        if not self.settings.on("npi-no-json"):
+            offers["json"] = DICOM_JSON
         if not self.settings.on("npi-no-xml"):
             offers["xml"] = MULTIPART_XML
         chosen = choose(req, offers)  # Table 12.1.3-1

@@ -70,8 +70,11 @@ def matches(ds: Json, tag: str, value: str) -> bool:
 
 
 def run_search(req: Request, items: list[Json], *, ignore_matching: bool = False, empty_200: bool = False,
-               bad_ok: bool = False, ignore_limit: bool = False, only_uid: bool = False, xml: bool = True) -> Reply:
-    offers = {"json": DICOM_JSON, "xml": MULTIPART_XML} if xml else {"json": DICOM_JSON}
+               bad_ok: bool = False, ignore_limit: bool = False, only_uid: bool = False, xml: bool = True,
+               json: bool = True, drop_last: bool = False, no_length: bool = False) -> Reply:
+    offers = {"json": DICOM_JSON} if json else {}
+    if xml:
+        offers["xml"] = MULTIPART_XML
     chosen = choose(req, offers)
     if chosen is None:
         return empty(406)
@@ -82,6 +85,8 @@ def run_search(req: Request, items: list[Json], *, ignore_matching: bool = False
             return Reply(400, [("Content-Type", "text/plain")], str(exc).encode("utf-8"))
         query = Query()
     found = [ds for ds in items if ignore_matching or all(matches(ds, t, v) for t, v in query.keys)]
+    if drop_last:
+        found = found[:-1]
     found = found[query.offset:]
     if query.limit is not None and not ignore_limit:
         found = found[:query.limit]
@@ -91,5 +96,8 @@ def run_search(req: Request, items: list[Json], *, ignore_matching: bool = False
         return empty(204)  # §8.3.4.4.1
     if chosen == "xml":
         ctype, body = multipart([(DICOM_XML, to_xml(ds)) for ds in found], DICOM_XML)
-        return Reply(200, [("Content-Type", ctype)], body)
-    return json_reply(200, found)
+        reply = Reply(200, [("Content-Type", ctype)], body)
+    else:
+        reply = json_reply(200, found)
+    reply.omit_length = no_length
+    return reply

@@ -40,6 +40,7 @@ class App:
         self.npi = NonPatient(settings)
         self.commitments = Commitments(settings)
         self._search_cache: dict[str, Reply] = {}
+        self.opened_by: set[str] = set()  # subscribers that have opened a channel (for the ws-no-reconnect fault)
 
     def handle(self, req: Request) -> Reply:
         parts = [unquote(p) for p in req.path.split("/") if p]
@@ -92,7 +93,8 @@ class App:
         items = [{k: v for k, v in wi.ds.items() if k != TRANSACTION_UID} for wi in self.workitems.all()]
         reply = run_search(req, items, ignore_matching=s.on("search-ignores-matching"), empty_200=s.on("search-empty-200"),
                            bad_ok=s.on("search-bad-parameter-200"), ignore_limit=s.on("search-ignores-limit"),
-                           only_uid=s.on("search-missing-return-keys"), xml=not s.on("search-no-xml"))
+                           only_uid=s.on("search-missing-return-keys"), xml=not s.on("search-no-xml"),
+                           drop_last=s.on("search-drops-last-match"), no_length=s.on("worklist-no-length"))
         if s.on("search-cached"):
             self._search_cache[req.raw_query] = reply
         return reply
@@ -180,6 +182,10 @@ class _Handler(BaseHTTPRequestHandler):
         if problem:
             self._reply(empty(404))
             return
+        if aet in self.app.opened_by and self.app.settings.on("ws-no-reconnect"):
+            self._reply(empty(404))
+            return
+        self.app.opened_by.add(aet)
         accept = accept_key(req.headers["sec-websocket-key"])
         self.send_response(101)
         self.send_header("Upgrade", "websocket")

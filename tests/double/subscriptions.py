@@ -47,7 +47,7 @@ class Subscriptions:
         self.workitems = workitems
 
     def subscribe(self, req: Request, target: str, aet: str) -> Reply:
-        if not AET_RE.match(aet):
+        if not AET_RE.match(aet) and not self.settings.on("subscribe-any-aet"):
             return empty(400)  # the {aetitle} is not an AE title
         params = dict(req.query)
         lock = params.get("deletionlock", "false")
@@ -61,11 +61,13 @@ class Subscriptions:
                 if not self.settings.on("subscribe-filter-403-silent"):
                     reply.warn(req.base_url, "Filtered Worklist Subscriptions are not supported.")
                 return reply
-            if "filter" not in params and not self.settings.on("subscribe-filter-optional"):
+            unchecked = self.settings.on("subscribe-filter-unchecked")
+            if "filter" not in params and not unchecked:
                 return empty(400)  # Table 11.10.1-2: required for the Filtered Worklist
             parsed = parse_filter(params.get("filter", "")) if "filter" in params else []
-            if parsed is None:
+            if parsed is None and not unchecked:
                 return empty(400)
+            parsed = parsed or []
             pairs = parsed
         if kind is None:
             item = self.workitems.get(target)
@@ -92,6 +94,8 @@ class Subscriptions:
     def suspend(self, req: Request, target: str, aet: str) -> Reply:
         kind = GLOBALS.get(target)
         if kind is None:
+            if self.settings.on("suspend-workitem-accepted"):
+                return empty(200)
             return empty(400)  # §11.12.1.1: only the Worklist and Filtered Worklist are suspended
         found = self.notifier.suspend(aet, kind)
         if not found and not self.settings.on("suspend-unknown-200"):

@@ -61,12 +61,16 @@ class Workitems:
         if content_type(req)[0] != DICOM_JSON:
             return empty(415)  # §8.5: a payload media type the service does not take
         ds = one_dataset(req.body)
-        if ds is None:
+        lenient = self.settings.on("create-accepts-any-payload")
+        if ds is None and not lenient:
             return self._bad(req, "the payload is not one DICOM JSON workitem (§11.4.1.4)")
-        uid = self._create_uid(req, ds)
+        ds = ds if ds is not None else {STATE: {"vr": "CS", "Value": ["SCHEDULED"]}}
+        if not req.raw_query and self.settings.on("create-needs-query-uid"):
+            return self._bad(req, "the UID goes in the query")
+        uid = self._create_uid(req, ds) or (new_uid() if lenient else None)
         if uid is None or not is_uid(uid):
             return self._bad(req, "no valid Workitem UID in the query or the dataset (§11.4.1.1)")
-        problem = None if self.settings.on("create-accepts-invalid") else _ncreate_problem(ds)
+        problem = None if self.settings.on("create-accepts-invalid") or lenient else _ncreate_problem(ds)
         if problem:
             return self._bad(req, problem)
         with self.lock:
@@ -107,6 +111,8 @@ class Workitems:
         item = self.get(uid)
         if item is None:
             return empty(204 if self.settings.on("retrieve-unknown-204") else 404)  # Table 11.5.3-1
+        if item.state == "COMPLETED" and self.settings.on("retrieve-final-server-error"):
+            return empty(500)
         offers = {"json": DICOM_JSON} if self.settings.on("retrieve-no-xml") else {"json": DICOM_JSON, "xml": MULTIPART_XML}
         chosen = choose(req, offers)
         if chosen is None:
@@ -121,7 +127,7 @@ class Workitems:
             media = "application/json" if self.settings.on("retrieve-wrong-media-type") else DICOM_JSON
             reply = json_reply(200, [sorted_ds(ds)], media)
         reply.with_header("Content-Location", f"{req.base_url}/workitems/{uid}")  # Table 11.5.3-2
-        reply.omit_length = self.settings.on("retrieve-no-length")
+        reply.omit_length = self.settings.on("worklist-no-length")
         return reply
 
     # ----- Update (§11.6) -----
@@ -143,6 +149,8 @@ class Workitems:
                     and not self.settings.on("update-ignores-transaction-uid"):
                 return self._refuse(req, 400, NOT_CLAIMED)  # Table 11.6.3-1: missing or incorrect Transaction UID
             # A SCHEDULED workitem takes updates without a Transaction UID (§11.6.2 -> PS3.4 CC.2.6.3).
+            if item.state == "SCHEDULED" and self.settings.on("update-scheduled-conflict"):
+                return self._refuse(req, 409, UPDATE_CONFLICT)
             forbidden = [k for k in (STATE, TRANSACTION_UID) if k in ds]
             if forbidden and not self.settings.on("update-state-allowed"):
                 return self._refuse(req, 400, UPDATE_CONFLICT)  # state changes go through §11.7
@@ -170,7 +178,7 @@ class Workitems:
         if ds is None:
             return self._refuse(req, 400, STATE_CONFLICT)
         wanted, tuid = first(ds, STATE), first(ds, TRANSACTION_UID)
-        if wanted not in ("IN PROGRESS", "COMPLETED", "CANCELED"):
+        if wanted not in ("IN PROGRESS", "COMPLETED", "CANCELED") and not self.settings.on("state-accepts-illegal-value"):
             return self._refuse(req, 400, STATE_CONFLICT)  # §11.7.1.4: the legal values
         ignore_tuid, anything = self.settings.on("state-ignores-transaction-uid"), self.settings.on("state-any-transition")
         if tuid is None and not ignore_tuid:
@@ -184,7 +192,8 @@ class Workitems:
                 if not self.settings.on("state-no-warning"):
                     reply.warn(req.base_url, f"The UPS is already in the requested state of {current}.")
                 return reply
-            allowed = (current == "SCHEDULED" and wanted == "IN PROGRESS") or (current == "IN PROGRESS" and wanted in FINAL)
+            allowed = (current == "SCHEDULED" and wanted == "IN PROGRESS") or (current == "IN PROGRESS" and wanted in FINAL) \
+                or (self.settings.on("state-accepts-illegal-value") and wanted not in ("IN PROGRESS", *FINAL))
             if wanted == "COMPLETED" and PERFORMED not in item.ds:
                 allowed = False  # CC.2.1.3: final state requirements (the performed procedure) not met
             if not allowed and not anything:
@@ -216,6 +225,8 @@ class Workitems:
             if not self.settings.on("cancel-no-warning"):
                 reply.warn(req.base_url, "The UPS is already in the requested state of CANCELED.")  # Table 11.8.3-2
             return reply
+        if state == "SCHEDULED" and self.settings.on("cancel-scheduled-server-error"):
+            return empty(500)
         if state in ("SCHEDULED", "COMPLETED") and not (state == "COMPLETED" and self.settings.on("cancel-final-accepted")):
             return empty(409)  # Table 11.8.3-1 names SCHEDULED and COMPLETED as conflicting states
         self.notifier.cancel_requested(uid, item.ds, info)

@@ -137,12 +137,19 @@ class MutationLab:
         self.shared.mkdir(parents=True, exist_ok=True)
         self.work.mkdir(parents=True, exist_ok=True)
         self._servers: dict[str, LiveServer] = {}
+        self._failed: dict[str, str] = {}
         self._start_lock = threading.Lock()
 
     def server(self, name: str) -> LiveServer:
         with self._start_lock:
+            if name in self._failed:  # fail fast: do not start the server again for every mutation
+                raise RuntimeError(self._failed[name])
             if name not in self._servers:
-                self._servers[name] = LiveServer(name, self.work)
+                try:
+                    self._servers[name] = LiveServer(name, self.work)
+                except Exception as exc:
+                    self._failed[name] = f"{type(exc).__name__}: {exc}"
+                    raise
             return self._servers[name]
 
     def outcome(self, server: str, mutation: Mutation) -> Outcome:

@@ -28,7 +28,7 @@ RUN_B = "run-b"
 EXPECTED_KEYS = ("ct1", "ct2", "ct3", "sr1", "mr1", "mf1", "cs1", "rle1", "priv1", "jpg1",
                  "mrj2k", "mrjls", "seg1", "pdf1", "ecg1",
                  "knee1", "knee2", "knee3", "latin1", "utf8")
-STORE_ONLY_KEYS = ("mrdfl", "mrbe", "xsop1")
+STORE_ONLY_KEYS = ("mrdfl", "mrbe", "mrimp", "xsop1")
 UID_PATTERN = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+$")
 
 
@@ -429,7 +429,8 @@ def test_frame_bytes_of_an_instance_without_pixels_is_a_fixture_error(corpus: cf
 
 def test_mr_variants_are_the_same_data_set_in_other_transfer_syntaxes(corpus: cf.Corpus) -> None:
     expected = {"mrj2k": "1.2.840.10008.1.2.4.90", "mrjls": "1.2.840.10008.1.2.4.80",
-                "mrdfl": "1.2.840.10008.1.2.1.99", "mrbe": "1.2.840.10008.1.2.2"}
+                "mrdfl": "1.2.840.10008.1.2.1.99", "mrbe": "1.2.840.10008.1.2.2",
+                "mrimp": "1.2.840.10008.1.2"}
     mr_pixels = bundled.mr_small_pixels()
     for key, ts in expected.items():
         inst = corpus.instance(key)
@@ -441,7 +442,7 @@ def test_mr_variants_are_the_same_data_set_in_other_transfer_syntaxes(corpus: cf
 def test_lossless_encodings_decode_to_their_native_pixels(corpus: cf.Corpus) -> None:
     pytest.importorskip("openjpeg")
     pytest.importorskip("jpeg_ls")
-    for key in ("rle1", "mrj2k", "mrjls", "mrdfl", "mrbe", "ct1", "mf1"):
+    for key in ("rle1", "mrj2k", "mrjls", "mrdfl", "mrbe", "mrimp", "ct1", "mf1"):
         inst = corpus.instance(key)
         decoded = dcmread(io.BytesIO(inst.data)).pixel_array
         assert decoded.astype(decoded.dtype.newbyteorder("<")).tobytes() == inst.native_pixels, key

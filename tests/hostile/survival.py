@@ -1,0 +1,72 @@
+"""What "the harness survived a hostile server" means, checked on one finished run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.tooling.casefiles import all_cases
+from tests.tooling.harness import HarnessRun, run_harness
+from tests.tooling.hostile.modes import Mode
+from tests.tooling.hostile.server import HostileServer
+
+RSS_LIMIT_MB = 600.0
+CASE_SLACK_S = 1.5  # per case, beyond its requests' own timeouts: scheduling on a busy 2-core machine
+BAD_VERDICTS = ("fail", "error", "warn", "info")
+
+
+@dataclass(frozen=True)
+class HostileRun:
+    mode: Mode
+    run: HarnessRun
+    timeout_s: float
+    requests_seen: int
+
+
+def run_hostile(mode: Mode, report_dir: Path, *, timeout_s: float, select: tuple[str, ...] = (),
+                workers: int = 0, wall_limit_s: float = 600.0) -> HostileRun:
+    with HostileServer(mode.behaviour, mode.seeding) as server:
+        url, uri = server.url, server.uri_url
+        if mode.scheme == "https":
+            url, uri = url.replace("http://", "https://"), uri.replace("http://", "https://")
+        extra = ["-n", str(workers)] if workers else []
+        run = run_harness(url, report_dir, uri_url=uri, timeout_s=timeout_s, select=[",".join(select)] if select else [],
+                          extra=extra, wall_limit_s=wall_limit_s)
+        return HostileRun(mode, run, timeout_s, server.requests)
+
+
+def problems(hostile: HostileRun) -> list[str]:
+    """Everything that is wrong with how the harness came through; empty when it survived."""
+    run, found = hostile.run, []
+    if run.exit_code is None:
+        return [f"killed after {run.duration_s:.0f} s: the run did not finish by itself"]
+    if run.exit_code not in (0, 1):
+        found.append(f"pytest exit code {run.exit_code} (interrupted or internal error)")
+    if not (run.report_dir / "results.json").exists():
+        return found + [f"no results.json; output tail: {run.tail(800)}"]
+    steps = {c.id: c.steps for c in all_cases()}
+    for case in run.cases:
+        verdict, message = case["verdict"], case["message"]
+        if verdict == "skip" and message.startswith("not claimed"):
+            continue
+        if verdict not in BAD_VERDICTS:
+            found.append(f"{case['id']}: verdict {verdict} ({message[:120]})")
+        if not message.strip() or "\n" in message:
+            found.append(f"{case['id']}: message is not one line: {message[:200]!r}")
+        bound = steps.get(case["id"], 4) * hostile.timeout_s + CASE_SLACK_S
+        if case["duration_s"] > bound:
+            found.append(f"{case['id']}: took {case['duration_s']:.1f} s, more than {bound:.1f} s")
+    found += [f"'Traceback' in {name}" for name, text in run.artifact_texts() if "Traceback" in text]
+    if run.peak_rss_mb > RSS_LIMIT_MB:
+        found.append(f"peak RSS {run.peak_rss_mb:.0f} MB exceeds {RSS_LIMIT_MB:.0f} MB")
+    return found
+
+
+def summary(hostile: HostileRun) -> str:
+    from collections import Counter
+
+    run = hostile.run
+    counts = Counter(c["verdict"] for c in run.cases) if (run.report_dir / "results.json").exists() else Counter()
+    longest = max((c["duration_s"] for c in run.cases), default=0.0) if counts else 0.0
+    return (f"{hostile.mode.name}: {run.duration_s:.1f} s, peak RSS {run.peak_rss_mb:.0f} MB, "
+            f"longest case {longest:.2f} s, {dict(counts)}, {hostile.requests_seen} requests")

@@ -35,7 +35,7 @@ def httpx_stream(url: str, accept: str = RETRIEVE_ACCEPT, read_bytes: int | None
 
 
 def harness_retrieve(url: str, study: dict[str, Any] | None = None, accept: str = RETRIEVE_ACCEPT,
-                     read_bytes: int | None = None, checks: bool = True) -> dict[str, Any]:
+                     read_bytes: int | None = None, checks: bool = True, expected_bytes: bool = False) -> dict[str, Any]:
     """The harness's path: its HttpClient (stream to spool), then the checks a retrieve case runs.
 
     With ``study`` the ``instances`` check compares every part with the expected dataset, as
@@ -50,7 +50,7 @@ def harness_retrieve(url: str, study: dict[str, Any] | None = None, accept: str 
 
     from bench.studygen import StudyData, StudySpec
 
-    expected = StudyData(StudySpec(**study)) if study else None
+    expected = StudyData(StudySpec(**study), with_data=expected_bytes) if study else None
     client = HttpClient(ClientSettings(timeout_s=600.0))
     request = HttpRequest("GET", url, (("Accept", accept),))
     started = time.perf_counter()

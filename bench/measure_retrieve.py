@@ -41,6 +41,8 @@ def run(ctx: Context) -> None:
         "httpx": lambda: run_worker("clients", "httpx_stream", {"url": url}),
         "httpx 1 MiB reads": lambda: run_worker("clients", "httpx_stream", {"url": url, "read_bytes": ONE_MIB}),
         "harness transport": lambda: run_worker("clients", "harness_retrieve", {"url": url, "checks": False}),
+        "harness transport, 1 MiB reads": lambda: run_worker(
+            "clients", "harness_retrieve", {"url": url, "checks": False, "read_bytes": ONE_MIB}),
         "harness + checks": lambda: run_worker("clients", "harness_retrieve", {"url": url, "study": study}),
         "harness + checks, 1 MiB reads": lambda: run_worker(
             "clients", "harness_retrieve", {"url": url, "study": study, "read_bytes": ONE_MIB}),
@@ -64,6 +66,8 @@ def run(ctx: Context) -> None:
     base = mbps["httpx"]
     ctx.add(ratio_row(NAME, "harness + checks / httpx throughput", mbps["harness + checks"], base, Target(">=", 0.9)))
     ctx.add(ratio_row(NAME, "harness transport / httpx throughput", mbps["harness transport"], base, Target(">=", 0.9)))
+    ctx.add(ratio_row(NAME, "harness transport (1 MiB reads) / httpx", mbps["harness transport, 1 MiB reads"], base,
+                      Target(">=", 0.9)))
     ctx.add(ratio_row(NAME, "harness + checks (1 MiB reads) / httpx", mbps["harness + checks, 1 MiB reads"], base,
                       Target(">=", 0.9)))
     ctx.add(ratio_row(NAME, "httpx 1 MiB reads / httpx", mbps["httpx 1 MiB reads"], base))
@@ -71,6 +75,8 @@ def run(ctx: Context) -> None:
         ctx.add(ratio_row(NAME, "curl / httpx", mbps["curl"], base))
     fetch = [s.get("fetch_seconds") / s.get("seconds") for s in runs["harness + checks"]]
     ctx.add(Row(NAME, "harness: share of time in download+spool", "x", tuple(fetch)))
+    ctx.note(NAME, "the expected side holds datasets but not their bytes (1 GB would not fit the memory target), "
+                   "so the instances check compares attribute by attribute, as for a server that re-encodes")
     ctx.note(NAME, f"study: {spec.instances} instances of {spec.rows}x{spec.columns}x16 bit, "
                    f"{stored.get('bytes') / 1e6:.0f} MB stored by STOW-RS in {stored.get('seconds'):.1f} s")
     server.wipe()

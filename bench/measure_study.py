@@ -39,7 +39,7 @@ def run(ctx: Context) -> None:
     _ok(searches, "search")
     url = f"{base}/studies/{spec.study_uid}"
     retrieves = alternate(ctx.reps, {
-        "harness": lambda: run_worker("clients", "harness_retrieve", {"url": url, "study": study}),
+        "harness": lambda: run_worker("clients", "harness_retrieve", {"url": url, "study": study, "expected_bytes": True}),
         "httpx": lambda: run_worker("clients", "httpx_stream", {"url": url, "accept": RETRIEVE_ACCEPT})}, warmup=ctx.warm)
     _ok(retrieves, "retrieve")
     for op, runs in (("store", stores), ("search", searches), ("retrieve", retrieves)):

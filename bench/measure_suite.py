@@ -33,6 +33,7 @@ class _Suite:
         self.run_id = "bench" + uuid.uuid4().hex[:12]
         # Smoke keeps the suite small (one transaction) so the whole smoke run stays under a minute.
         self.selection: tuple[str, ...] = ("--select", SMOKE_SELECTION) if ctx.smoke else ()
+        self.recorded_cases = 0
 
     def harness(self, *extra: str, env: dict[str, str] | None = None) -> ChildRun:
         number = next(_RUN_NUMBERS)
@@ -62,8 +63,18 @@ class _Suite:
         got = self.harness(env={"BENCH_RECORD_FILE": str(path)})
         if not path.exists():
             raise BenchError("the recording run sent no requests")
+        self.recorded_cases = int(got.result["cases"])
         self.ctx.log(f"recorded {got.result['requests']} exchanges of {got.result['cases']} cases {got.result['counts']}")
         return path
+
+
+def _floor_tests(ctx: Context, cases: int) -> list[str]:
+    """The floor of any pytest-based harness: as many trivial tests, with an Allure results folder
+    (and without the harness's own plugin, Hypothesis's or xdist's)."""
+    run_worker("collect_work", "write_inputs", {"root": str(ctx.workdir / "floor"), "cases": cases})
+    return [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:dicomweb", "-p", "no:hypothesispytest",
+            "-p", "no:xdist", "--alluredir",
+            str(ctx.workdir / "floor" / "allure"), "--clean-alluredir", "."]
 
 
 def _problem_lines(output: str) -> str:
@@ -80,10 +91,12 @@ class _Overhead:
     def run(ctx: Context) -> None:
         suite = _Suite(ctx)
         exchanges = suite.record()
+        floor = _floor_tests(ctx, suite.recorded_cases)
         runs = alternate(ctx.reps, {"harness": suite.harness,
-                                    "replay": lambda: run_worker("replay", "replay", {"path": str(exchanges)})},
+                                    "replay": lambda: run_worker("replay", "replay", {"path": str(exchanges)}),
+                                    "floor": lambda: run_child(floor, cwd=ctx.workdir / "floor" / "python")},
                          between=suite.server.wipe, warmup=ctx.warm)
-        h, r = runs["harness"], runs["replay"]
+        h, r, f = runs["harness"], runs["replay"], runs["floor"]
         mismatches = {int(x.get("status_mismatches")) for x in r}
         name = _Overhead.NAME
         ctx.add(Row(name, "harness run: whole command", "s", tuple(x.wall_s for x in h)))
@@ -100,6 +113,9 @@ class _Overhead:
         ctx.add(ratio_row(name, "harness / replay, request phase only", [x.get("requests_phase") for x in h],
                           [x.get("loop_seconds") for x in r], Target("<=", 1.5)))
         ctx.add(Row(name, "harness run: peak RSS", "MB", tuple(x.peak_rss_mb for x in h)))
+        ctx.add(Row(name, "floor: pytest + allure, as many trivial tests: whole command", "s", tuple(x.wall_s for x in f)))
+        ctx.add(ratio_row(name, "floor / replay, whole command", [x.wall_s for x in f], [x.wall_s for x in r]))
+        ctx.add(ratio_row(name, "floor / replay, CPU time", [x.cpu_s for x in f], [x.cpu_s for x in r]))
         first = h[0].result
         scope = f"--select {SMOKE_SELECTION}" if ctx.smoke else "the whole suite"
         ctx.note(name, f"{scope}: {first['cases']} cases, {int(r[0].get('exchanges'))} exchanges per run "

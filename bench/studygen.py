@@ -98,10 +98,15 @@ def instances(spec: StudySpec, *, with_data: bool) -> Iterator[Instance]:
 
 
 class StudyData:
-    """What a retrieve check needs of the expected study: ``instance(key)``."""
+    """What a retrieve check needs of the expected study: ``instance(key)``.
 
-    def __init__(self, spec: StudySpec) -> None:
-        self._by_key = {i.key: i for i in instances(spec, with_data=False)}
+    Without ``with_data`` the instances carry datasets but no Part 10 bytes (small, whatever the
+    study's size), so fidelity checks take their attribute-by-attribute path, as for a server that
+    re-encodes; with it, they can also see a byte-identical data set.
+    """
+
+    def __init__(self, spec: StudySpec, with_data: bool = False) -> None:
+        self._by_key = {i.key: i for i in instances(spec, with_data=with_data)}
 
     def instance(self, key: str) -> Instance:
         return self._by_key[key]

@@ -40,6 +40,7 @@ FEATURES: dict[str, Feature] = {f.name: f for f in (
     Feature("studies-retrieve", True, "Retrieve transaction (WADO-RS) incl. metadata and frames", "10.4"),
     Feature("rendered", True, "rendered resources of study, series, instance and frames", "10.4.1.1.3"),
     Feature("xml", True, "DICOM XML (application/dicom+xml) responses", "8.7.3.2"),
+    Feature("capabilities", True, "Retrieve Capabilities (OPTIONS, WADL): every RESTful service implements it", "8.9"),
     # Optional.
     Feature("thumbnails", False, "thumbnail resources (all four levels)", "10.4.1.1.4"),
     Feature("bulkdata-resources", False, "/bulkdata resources of study, series, instance", "10.4.1.1.5"),
@@ -54,7 +55,6 @@ FEATURES: dict[str, Feature] = {f.name: f for f in (
     Feature("uri-service", False, "URI service (WADO-URI)", "9"),
     Feature("worklist", False, "Worklist service (UPS-RS)", "11"),
     Feature("notifications", False, "UPS event notifications over WebSocket", "8.10"),
-    Feature("capabilities", False, "Retrieve Capabilities (OPTIONS, WADL)", "8.9"),
     Feature("npi", False, "Non-Patient Instance service", "12"),
     Feature("storage-commitment", False, "Storage Commitment service", "13"),
 )}

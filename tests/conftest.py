@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+pytest_plugins = ["pytester"]  # the plugin tests in tests/plugin/ drive pytest itself
+
 from conformance.targets.orthanc import OrthancTarget, orthanc_available
 from conformance.targets.tinypacs import TinyPacsTarget, tinypacs_binary
 

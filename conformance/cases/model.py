@@ -70,7 +70,7 @@ class WsAction:
 
 
 @dataclass(frozen=True)
-class NotOffered:
+class NotOfferedRule:
     """A response that shows the target does not offer an optional part: the case is skipped with `reason`."""
 
     status: tuple[int, ...]
@@ -94,7 +94,7 @@ class Step:
     save: tuple[tuple[str, str], ...]  # variable name -> JSON pointer into the response
     line: int
     websocket: WsAction | None = None  # set for WebSocket steps (request is then the channel's GET)
-    not_offered: NotOffered | None = None
+    not_offered: NotOfferedRule | None = None
     repeat: Repeat | None = None
 
 

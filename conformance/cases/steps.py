@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import NotOffered, Repeat, RequestSpec, WsAction
+from .model import NotOfferedRule, Repeat, RequestSpec, WsAction
 
 # Template heads that are not instance names: ${uid.NAME} is a fresh UID of the case
 # (e.g. a Transaction UID the user agent mints, §11.7.1.4); ${aet.NAME} an AE title of the case.
@@ -47,10 +47,10 @@ def websocket_problem(ws: WsAction, checks: list[str]) -> str | None:
     return None
 
 
-def not_offered_rule(raw: dict[str, Any] | None) -> NotOffered | None:
+def not_offered_rule(raw: dict[str, Any] | None) -> NotOfferedRule | None:
     if raw is None:
         return None
-    return NotOffered(status=tuple(int(s) for s in raw["status"]), reason=str(raw["reason"]), warning=raw.get("warning"))
+    return NotOfferedRule(status=tuple(int(s) for s in raw["status"]), reason=str(raw["reason"]), warning=raw.get("warning"))
 
 
 def repeat_rule(raw: dict[str, Any] | None) -> Repeat | None:

@@ -43,6 +43,8 @@ def _base_problem(declared: str | None, base_url: str) -> str | None:
 @check("wadl", {"type": "object", "additionalProperties": False, "properties": {
     "declares": {"type": "array", "items": {"type": "string"},
                  "description": "resource paths the description must declare, e.g. workitems or workitems/{workitem}/state (templates match any {name})"},
+    "declares_any": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                     "description": "resource paths of which the description must declare at least one"},
     "known_resources": {"const": True, "description": "every top-level resource is one of Table H-1"}}},
     requirement="CAPS-PAYLOAD-ANNEX-H")
 def wadl(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
@@ -55,10 +57,12 @@ def wadl(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
         problems.append(f"{doc.resources_elements} resources elements, Annex H wants exactly one")
     if (problem := _base_problem(doc.base, ctx.base_url)) is not None:
         problems.append(problem)
-    declared = {_shape(p) for p, _ in doc.paths()}
+    declared = {_shape(_plural(p, ctx)) for p, _ in doc.paths()}
     for want in spec.get("declares", []):
         if _shape("/" + want.strip("/")) not in declared:
             problems.append(f"the description does not declare {want} (Table H-1)")
+    if "declares_any" in spec and not any(_shape("/" + w.strip("/")) in declared for w in spec["declares_any"]):
+        problems.append(f"the description declares none of {', '.join(spec['declares_any'])} (Table H-1)")
     if spec.get("known_resources"):
         for top in doc.top_level():
             if top in H1_SINGULAR:
@@ -67,6 +71,17 @@ def wadl(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
                 problems.append(f"top-level resource {top!r} is not in Table H-1")
     ctx.note(f"declared: {', '.join(sorted(declared)[:30])}")
     return problems
+
+
+def _plural(path: str, ctx: CheckContext) -> str:
+    """Table H-1 spells two NPI names in the singular, §12.1.1 in the plural; both name the same resource."""
+    first, _, rest = path.lstrip("/").partition("/")
+    if first in H1_SINGULAR:
+        note = f"{first} (Table H-1's spelling) read as {H1_SINGULAR[first]} (§12.1.1)"
+        if note not in ctx.exchange.notes:
+            ctx.note(note)
+        return "/" + H1_SINGULAR[first] + (f"/{rest}" if rest else "")
+    return path
 
 
 def _shape(path: str) -> str:

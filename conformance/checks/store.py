@@ -55,6 +55,10 @@ def response_module(ctx: CheckContext) -> dict[str, Any]:
     return docs[0]
 
 
+def _carries_module(ctx: CheckContext) -> bool:
+    return bool(ctx.response.size) and (ctx.response.media_type or "") in ("application/dicom+json", "application/dicom+xml")
+
+
 def reason_allowed(value: Any, allowed: list[int | str]) -> bool:
     if not isinstance(value, int):
         return False
@@ -70,10 +74,15 @@ def reason_allowed(value: Any, allowed: list[int | str]) -> bool:
     "failed": {"type": "array", "items": {"type": "string"}, "description": "fixture instances that must be in the Failed SOP Sequence"},
     "failure_reason": {"oneOf": [{"type": "integer"}, _REASON]},
     "other_failures": {"type": "boolean", "description": "true: an Other Failures Sequence item must be present"},
-    "retrieve": {"type": "boolean", "description": "follow each instance RetrieveURL and compare what comes back with what was sent"}}},
+    "retrieve": {"type": "boolean", "description": "follow each instance RetrieveURL and compare what comes back with what was sent"},
+    "module_optional": {"type": "boolean", "description": "a failure response need not carry the module (PS3.18 10.5.3.3); "
+                                                           "when it carries one, the module is checked"}}},
     requirement="STORE-RESP-MODULE")
 def store_response(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
     """The body (DICOM JSON or XML) is a Store Instances Response Module: Retrieve URL present; stored instances referenced with class, instance and Retrieve URL; failed ones listed with class, instance and a Failure Reason; Other Failures items with a reason; nothing else."""
+    if spec.get("module_optional") and not _carries_module(ctx):
+        ctx.note("failure response without a Store Instances Response Module (allowed, PS3.18 10.5.3.3)")
+        return None
     ds = response_module(ctx)
     problems = _xml_sequences(ds) if is_xml(ctx) else []  # JSON item shapes are the model check's business
     problems += _module_shape(ds)

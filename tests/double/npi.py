@@ -36,6 +36,7 @@ class NonPatient:
         self.stored: dict[str, dict[str, bytes]] = {name: {} for name in CATEGORIES}  # category -> uid -> Part 10
 
     def search(self, req: Request, name: str) -> Reply:
+        """§12.6: Table 8.3.4-1 parameters over the category's instances; §8.3.4.4.1 paging and 204."""
         with self.lock:
             items = [_summary(pydicom.dcmread(io.BytesIO(b), stop_before_pixels=True)) for b in self.stored[name].values()]
         s = self.settings
@@ -43,6 +44,7 @@ class NonPatient:
                           bad_ok=s.on("npi-search-bad-parameter-200"), xml=not s.on("npi-no-xml"), json=not s.on("npi-no-json"))
 
     def retrieve(self, req: Request, name: str, uid: str) -> Reply:
+        """§12.4.2: the instance in an Acceptable DICOM Media Type (Table 12.1.3-1), or 404 / 406."""
         with self.lock:
             data = self.stored[name].get(uid)
         if data is None:
@@ -75,6 +77,7 @@ class NonPatient:
         return json_reply(200, [full])
 
     def store(self, req: Request, name: str, uid: str | None) -> Reply:
+        """§12.5: one or more instances in multipart/related (or one application/dicom); 415 for other types."""
         if not self.settings.npi_store:
             return empty(405).with_header("Allow", "GET")  # Store is optional (Table 12.2-1)
         media, params = content_type(req)
@@ -98,6 +101,7 @@ class NonPatient:
                 continue
             cls, inst = str(ds.SOPClassUID), str(ds.SOPInstanceUID)
             if cls not in CATEGORIES[name] or (uid is not None and inst != uid):
+                # Annex I.2.2: 0122 SOP Class not supported (here: not of this category); A900 does not match
                 failed.append((cls, inst, 0x0122 if cls not in CATEGORIES[name] else 0xA900))
                 continue
             with self.lock:

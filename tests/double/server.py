@@ -122,6 +122,7 @@ class App:
 
 
 def _not_allowed(allow: str) -> Reply:
+    """§8.5 / RFC 7231 §6.5.5: a method the resource does not support, with the ones it does."""
     return empty(405).with_header("Allow", allow)
 
 
@@ -135,7 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         path, _, query = self.path.partition("?")
         if not path.startswith(BASE_PATH):
-            self._reply(empty(404))
+            self._reply(empty(404))  # §8.5: no such resource (everything lives below the base URI, §8.2)
             return
         headers = {k.lower(): v for k, v in self.headers.items()}
         body = self._body(headers)

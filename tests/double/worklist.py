@@ -185,7 +185,8 @@ class Workitems:
             return self._refuse(req, 400, TUID_MISSING)
         with self.lock:
             current = item.state
-            if current != "SCHEDULED" and tuid != item.transaction_uid and not ignore_tuid:
+            reclaim = anything and wanted == "IN PROGRESS"  # the fault hands the workitem to any claimer
+            if current != "SCHEDULED" and tuid != item.transaction_uid and not ignore_tuid and not reclaim:
                 return self._refuse(req, 400, TUID_INCORRECT)
             if current in FINAL and wanted == current:
                 reply = empty(200)  # §11.7.3.2: already there; a warning, not a failure
@@ -198,7 +199,7 @@ class Workitems:
                 allowed = False  # CC.2.1.3: final state requirements (the performed procedure) not met
             if not allowed and not anything:
                 return self._refuse(req, 409, STATE_CONFLICT)
-            if current == "SCHEDULED":
+            if current == "SCHEDULED" or reclaim:
                 item.transaction_uid = tuid  # the user agent minted it when claiming (§11.7.1.4)
             item.set_state(wanted)
         self.notifier.state_changed(uid, item.ds)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.tooling.casefiles import all_cases
 from tests.tooling.harness import HarnessRun, run_harness
@@ -13,6 +15,14 @@ from tests.tooling.hostile.server import HostileServer
 RSS_LIMIT_MB = 600.0
 CASE_SLACK_S = 1.5  # per case, beyond its requests' own timeouts: scheduling on a busy 2-core machine
 BAD_VERDICTS = ("fail", "error", "warn", "info")
+# What a traceback looks like once pytest has formatted it, besides Python's own header.
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)|harness bug|^\S+\.py:\d+: \w+(Error|Exception)\b", re.MULTILINE)
+
+
+def answered_benignly(case: dict[str, Any]) -> bool:
+    """Every request of the case went to the one path the hostile server answers well (storing)."""
+    exchanges = case.get("exchanges") or []
+    return bool(exchanges) and all(e.get("method") == "POST" and e.get("resource") == "/studies" for e in exchanges)
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,8 @@ def problems(hostile: HostileRun) -> list[str]:
         verdict, message = case["verdict"], case["message"]
         if verdict == "skip" and message.startswith("not claimed"):
             continue
+        if verdict == "pass" and (hostile.mode.lenient or answered_benignly(case)):
+            continue  # a case that looks only at what this well-framed answer gets right
         if verdict not in BAD_VERDICTS:
             found.append(f"{case['id']}: verdict {verdict} ({message[:120]})")
         if not message.strip() or "\n" in message:
@@ -56,7 +68,8 @@ def problems(hostile: HostileRun) -> list[str]:
         bound = steps.get(case["id"], 4) * hostile.timeout_s + CASE_SLACK_S
         if case["duration_s"] > bound:
             found.append(f"{case['id']}: took {case['duration_s']:.1f} s, more than {bound:.1f} s")
-    found += [f"'Traceback' in {name}" for name, text in run.artifact_texts() if "Traceback" in text]
+    found += [f"a traceback in {name}: {m.group(0)!r}" for name, text in run.artifact_texts()
+              if (m := TRACEBACK.search(text))]
     if run.peak_rss_mb > RSS_LIMIT_MB:
         found.append(f"peak RSS {run.peak_rss_mb:.0f} MB exceeds {RSS_LIMIT_MB:.0f} MB")
     return found
@@ -68,5 +81,7 @@ def summary(hostile: HostileRun) -> str:
     run = hostile.run
     counts = Counter(c["verdict"] for c in run.cases) if (run.report_dir / "results.json").exists() else Counter()
     longest = max((c["duration_s"] for c in run.cases), default=0.0) if counts else 0.0
+    passed = [c["id"] for c in run.cases if c["verdict"] == "pass" and not answered_benignly(c)] if counts else []
     return (f"{hostile.mode.name}: {run.duration_s:.1f} s, peak RSS {run.peak_rss_mb:.0f} MB, "
-            f"longest case {longest:.2f} s, {dict(counts)}, {hostile.requests_seen} requests")
+            f"longest case {longest:.2f} s, {dict(counts)}, {hostile.requests_seen} requests"
+            + (f"; passed against it: {', '.join(passed)}" if passed else ""))

@@ -18,7 +18,10 @@ SLOW_TIMEOUT_S = 1.0
 
 # Modes the engine does not survive yet; each names what breaks. Strict: a fix makes the test
 # pass and then this list must shrink.
-ENGINE_GAPS: dict[str, str] = {}
+ENGINE_GAPS: dict[str, str] = {
+    "json-deep-nesting": "transport/response.py Response.json() catches JSONDecodeError only: json.loads raises "
+                         "RecursionError on deep nesting, which reaches the user as 'harness bug' with a traceback",
+}
 
 
 def _mark(mode: Mode) -> object:
@@ -43,7 +46,7 @@ def test_the_full_run_survives_a_misbehaving_server(mode: Mode, tmp_path: pytest
 def test_each_case_honours_its_timeout_against_a_slow_server(mode: Mode, tmp_path: pytest.TempPathFactory) -> None:
     # A spread of the suite (the first case of each file): every request waits out the timeout.
     sample = tuple(c.id for c in one_per_file())
-    hostile = run_hostile(mode, tmp_path / "report", timeout_s=SLOW_TIMEOUT_S, select=sample)
+    hostile = run_hostile(mode, tmp_path / "report", timeout_s=SLOW_TIMEOUT_S, select=sample, workers=4)
     print(summary(hostile))
     assert len(hostile.run.cases) == len(sample)
     assert not problems(hostile), "\n".join(problems(hostile)[:20])

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import fcntl
 import json
+import queue
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -20,7 +22,8 @@ from typing import Any
 
 from conformance.targets.orthanc import OrthancTarget
 from conformance.targets.tinypacs import TinyPacsTarget
-from tests.tooling.harness import HarnessRun, run_harness
+from tests.tooling.forkserver import ForkServer
+from tests.tooling.harness import ROOT, HarnessRun, run_harness
 from tests.tooling.mutations import Mutation
 from tests.tooling.proxy import MutatingProxy
 from tests.tooling.repairs import REPAIRS
@@ -56,10 +59,11 @@ class Outcome:
     messages: dict[str, str]
     duration_s: float
     problem: str = ""  # the mutated run itself went wrong (no verdict for a judged case)
+    touched: int = 0  # exchanges the mutation actually changed (0: it found nothing to break here)
 
     @property
     def applicable(self) -> bool:
-        return bool(self.judged)
+        return bool(self.judged) and self.touched > 0
 
     @property
     def detected(self) -> bool:
@@ -79,11 +83,37 @@ def caught(before: str, after: str) -> bool:
     return after in RANK and RANK[after] > RANK.get(before, 99)
 
 
+class Launchers:
+    """Warm harness launchers, one per concurrent run."""
+
+    def __init__(self) -> None:
+        self._idle: queue.SimpleQueue[ForkServer] = queue.SimpleQueue()
+        self._all: list[ForkServer] = []
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def borrow(self) -> Iterator[ForkServer]:
+        try:
+            launcher = self._idle.get_nowait()
+        except queue.Empty:
+            launcher = ForkServer(ROOT)
+            with self._lock:
+                self._all.append(launcher)
+        try:
+            yield launcher
+        finally:
+            self._idle.put(launcher)
+
+    def close(self) -> None:
+        for launcher in self._all:
+            launcher.close()
+
+
 class LiveServer:
     """One real target started by this process, and its baseline behind the repairing proxy."""
 
-    def __init__(self, name: str, work: Path) -> None:
-        self.name, self.work = name, work
+    def __init__(self, name: str, work: Path, launchers: Launchers) -> None:
+        self.name, self.work, self.launchers = name, work, launchers
         self.target: Any = OrthancTarget() if name == "orthanc" else TinyPacsTarget()
         self.target.start()
         self.uri_url: str | None = getattr(self.target, "wado_uri", None)
@@ -108,24 +138,31 @@ class LiveServer:
         with self._lazy:
             if self._direct is None:
                 report = self.work / f"{self.name}-direct"
-                self._direct = Baseline.of(self.name, run_harness(self.target.base_url, report, uri_url=self.uri_url))
+                with self.launchers.borrow() as launcher:
+                    run = run_harness(self.target.base_url, report, uri_url=self.uri_url, launcher=launcher)
+                self._direct = Baseline.of(self.name, run)
             return self._direct
 
     def proxy(self, layers: tuple[Mutation, ...]) -> MutatingProxy:
         return MutatingProxy(self.target.base_url, layers)
 
     def run(self, layers: tuple[Mutation, ...], report_dir: Path, **options: Any) -> HarnessRun:
-        with self.proxy(layers) as proxy:
+        return self.run_counted(layers, report_dir, **options)[0]
+
+    def run_counted(self, layers: tuple[Mutation, ...], report_dir: Path, **options: Any) -> tuple[HarnessRun, Counter[str]]:
+        """A harness run behind the proxy, and how many exchanges each layer changed."""
+        with self.proxy(layers) as proxy, self.launchers.borrow() as launcher:
             uri = proxy.url_for(self.uri_url) if self.uri_url else None
-            return run_harness(proxy.url_for(self.target.base_url), report_dir, uri_url=uri, **options)
+            run = run_harness(proxy.url_for(self.target.base_url), report_dir, uri_url=uri, launcher=launcher, **options)
+            return run, proxy.changed
 
     def run_cases(self, layers: tuple[Mutation, ...], cases: tuple[str, ...], report_dir: Path,
-                  baseline: Baseline) -> HarnessRun:
+                  baseline: Baseline) -> tuple[HarnessRun, Counter[str]]:
         """Run only these cases; read-only cases reuse the baseline's stored fixture data."""
         options: dict[str, Any] = {"select": [",".join(cases)], "paths": sorted({baseline.sources[c] for c in cases})}
         if not any(baseline.transactions[c].endswith(".store") for c in cases):
             options.update(seed_from=baseline.report_dir, run_id=baseline.run_id)
-        return self.run(layers, report_dir, **options)
+        return self.run_counted(layers, report_dir, **options)
 
     def stop(self) -> None:
         self.target.stop()
@@ -139,6 +176,7 @@ class MutationLab:
         self._servers: dict[str, LiveServer] = {}
         self._failed: dict[str, str] = {}
         self._start_lock = threading.Lock()
+        self.launchers = Launchers()
 
     def server(self, name: str) -> LiveServer:
         with self._start_lock:
@@ -146,7 +184,7 @@ class MutationLab:
                 raise RuntimeError(self._failed[name])
             if name not in self._servers:
                 try:
-                    self._servers[name] = LiveServer(name, self.work)
+                    self._servers[name] = LiveServer(name, self.work, self.launchers)
                 except Exception as exc:
                     self._failed[name] = f"{type(exc).__name__}: {exc}"
                     raise
@@ -167,17 +205,19 @@ class MutationLab:
         judged = tuple(c for c in mutation.cases if base.verdicts.get(c) in JUDGEABLE)
         if not judged:
             return Outcome(mutation.name, server, (), (), {}, {}, 0.0)
-        run = live.run_cases(REPAIRS + (mutation,), judged, self.work / f"{server}-{mutation.name}", base)
+        run, changed = live.run_cases(REPAIRS + (mutation,), judged, self.work / f"{server}-{mutation.name}", base)
         after = {c["id"]: c for c in run.cases} if (run.report_dir / "results.json").exists() else {}
         verdicts = {c: after[c]["verdict"] if c in after else "missing" for c in judged}
         problem = "" if all(c in after for c in judged) else f"no verdict for every judged case (exit {run.exit_code}): " + \
             " | ".join(line for line in run.stdout.splitlines() if "error" in line.lower())[-600:]
         return Outcome(mutation.name, server, judged, tuple(c for c in judged if caught(base.verdicts[c], verdicts[c])),
-                       verdicts, {c: after[c]["message"] for c in judged if c in after}, round(run.duration_s, 2), problem)
+                       verdicts, {c: after[c]["message"] for c in judged if c in after}, round(run.duration_s, 2), problem,
+                       changed[mutation.name])
 
     def close(self) -> None:
         for live in self._servers.values():
             live.stop()
+        self.launchers.close()
 
 
 @contextmanager

@@ -43,7 +43,9 @@ class Score:
 
     def report(self) -> str:
         lines = [f"mutation score: {len(self.detected)}/{len(self.judged)} judged mutations detected "
-                 f"({self.percent:.1f}%); {len(self.unjudged)} not judgeable on any server", ""]
+                 f"({self.percent:.1f}%); {len(self.unjudged)} not judgeable on any server", "",
+                 "caught: a case that passed now fails; n/a: none of its cases passes on that server; "
+                 "inert: the server gave it nothing to change", ""]
         header = f"{'mutation':44} {'breaks':38} " + " ".join(f"{s:>10}" for s in SERVERS)
         lines += [header, "-" * len(header)]
         for m in self.mutations:
@@ -51,7 +53,7 @@ class Score:
             for s in SERVERS:
                 o = self.outcomes.get((s, m.name))
                 cells.append("?" if o is None else "problem" if o.problem else "caught" if o.detected
-                             else "SURVIVED" if o.applicable else "n/a")
+                             else "SURVIVED" if o.applicable else "inert" if o.judged else "n/a")
             lines.append(f"{m.name:44} {m.breaks:38} " + " ".join(f"{c:>10}" for c in cells))
         if self.survivors:
             lines += ["", "survivors (no case catches them):"]

@@ -31,7 +31,7 @@ def test_a_repair_turns_the_failing_case_of_a_real_server_into_a_pass(mutation_l
         live = mutation_lab.server(server)
         raw = live.raw()
         present = tuple(c for c in repair.cases if c in raw.verdicts)
-        run = live.run_cases((repair,), present, tmp_path_factory.mktemp(f"{server}-{repair.name}"), raw)
+        run, _ = live.run_cases((repair,), present, tmp_path_factory.mktemp(f"{server}-{repair.name}"), raw)
         after = run.verdicts()
         fixed += [(server, c) for c in present if raw.verdicts[c] == "fail" and after.get(c) == "pass"]
         broken += [(server, c, after.get(c)) for c in present if raw.verdicts[c] == "pass" and after.get(c) != "pass"]

@@ -17,7 +17,7 @@ import pytest
 
 import conformance.session  # noqa: F401  (see below)
 
-pytest_plugins = ["pytester"]
+# pytester is enabled in tests/conftest.py: pytest only honours pytest_plugins in the top-level conftest.
 # pytester drops the modules first imported inside an in-process run, so the next run imports
 # them again: module-level registries then see a check twice, exception classes stop being the
 # ones httpx maps, and the hypothesis plugin re-imports hypothesis (1.4 s a run). Everything a

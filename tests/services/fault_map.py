@@ -107,7 +107,7 @@ BREAKS: dict[str, list[str]] = {
     "wadl-unknown-resource": ["capabilities-wadl-xml", "capabilities-wadl-json"],
     "wadl-declares-unserved": ["capabilities-declared-resources-answer"],
     "wadl-omits-workitems": ["capabilities-declares-worklist"],
-    "wadl-omits-npi": [f"capabilities-declares-{name}" for name in NPI],
+    "wadl-omits-npi": [f"capabilities-declares-{name}" for name in NPI] + ["capabilities-declares-an-npi-category"],
     "wadl-omits-commitment": ["capabilities-declares-commitment"],
     "wadl-json-doc-object": ["capabilities-wadl-json"],
     "wadl-json-param-object": ["capabilities-wadl-json"],

@@ -17,7 +17,8 @@ class CaseInfo:
     id: str
     file: Path
     steps: int
-    writes: bool
+    writes: bool  # some step sends a method that can change the target
+    needs_data: bool  # needs fixture data stored on the target, or makes fresh copies to store
 
 
 def all_cases() -> list[CaseInfo]:
@@ -28,7 +29,8 @@ def all_cases() -> list[CaseInfo]:
             steps = case.get("steps") or []
             writes = any((s.get("request") or {}).get("method", "GET").upper() not in ("GET", "HEAD", "OPTIONS")
                          for s in steps)
-            found.append(CaseInfo(str(case.get("id")), path, len(steps), writes))
+            needs_data = bool(case.get("needs") or case.get("makes"))
+            found.append(CaseInfo(str(case.get("id")), path, len(steps), writes, needs_data))
     return found
 
 

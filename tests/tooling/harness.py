@@ -15,7 +15,10 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .forkserver import ForkServer
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTEST = ROOT / ".venv" / "bin" / "pytest"
@@ -77,13 +80,23 @@ def harness_argv(url: str, report_dir: Path, *, uri_url: str | None = None, sele
 
 
 def run_harness(url: str, report_dir: Path, *, wall_limit_s: float = 300.0, seed_from: Path | None = None,
-                **options: Any) -> HarnessRun:
+                launcher: "ForkServer | None" = None, **options: Any) -> HarnessRun:
     """Run the harness once in an emptied report folder (seeded from an earlier run's state if asked)."""
     shutil.rmtree(report_dir, ignore_errors=True)
     report_dir.mkdir(parents=True)
     if seed_from is not None:
         reuse_seed(seed_from, report_dir)
-    return run_argv(harness_argv(url, report_dir, **options), report_dir, wall_limit_s)
+    return run_argv(harness_argv(url, report_dir, **options), report_dir, wall_limit_s, launcher)
+
+
+def run_cli(url: str, report_dir: Path, *, uri_url: str | None = None, args: Sequence[str] = (),
+            wall_limit_s: float = 600.0) -> HarnessRun:
+    """The command line (`dicomweb-conformance run`), which also writes report.html."""
+    shutil.rmtree(report_dir, ignore_errors=True)
+    report_dir.mkdir(parents=True)
+    argv = [str(ROOT / ".venv" / "bin" / "python"), "-m", "conformance.cli", "run", "--target", url,
+            "--report-dir", str(report_dir), "-q", *(["--uri-url", uri_url] if uri_url else []), *args]
+    return run_argv(argv, report_dir, wall_limit_s)
 
 
 def reuse_seed(from_dir: Path, to_dir: Path) -> None:
@@ -94,9 +107,14 @@ def reuse_seed(from_dir: Path, to_dir: Path) -> None:
         shutil.copyfile(seed, state / seed.name)
 
 
-def run_argv(argv: Sequence[str], report_dir: Path, wall_limit_s: float) -> HarnessRun:
+def run_argv(argv: Sequence[str], report_dir: Path, wall_limit_s: float, launcher: "ForkServer | None" = None) -> HarnessRun:
+    """Run a command (a pytest one may go through a warm launcher); wait for it, measuring its peak RSS."""
     out_path, err_path = report_dir.parent / f"{report_dir.name}.stdout", report_dir.parent / f"{report_dir.name}.stderr"
     started = time.monotonic()
+    if launcher is not None and argv[0] == str(PYTEST):
+        code, rss_kb = launcher.run(list(argv[1:]), out_path, err_path, wall_limit_s)
+        return HarnessRun(tuple(argv), code, report_dir, out_path.read_text(errors="replace"),
+                          err_path.read_text(errors="replace"), time.monotonic() - started, rss_kb / 1024)
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         proc = subprocess.Popen(list(argv), cwd=ROOT, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
                                 start_new_session=True)

@@ -84,6 +84,7 @@ class MutatingProxy:
         self.require = require
         self.echo_credentials = echo_credentials
         self.log = ProxyLog()
+        self.changed: Counter[str] = Counter()  # layer name -> exchanges it actually changed
         self._client = httpx.Client(timeout=60.0, follow_redirects=False, trust_env=False)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
@@ -120,11 +121,20 @@ class MutatingProxy:
                               tuple((k, v) for k, v in request.headers if k.lower() != self.require[0].lower()),
                               request.body)
         active = [layer for layer in self.layers if layer.applies(request)]
+        touched: set[str] = set()
         for layer in active:
-            request = layer.rewrite_request(request)
+            rewritten = layer.rewrite_request(request)
+            if rewritten != request:
+                touched.add(layer.name)
+            request = rewritten
         response = self.forward(request)
         for layer in active:
-            response = layer.rewrite_response(request, response, self.forward)
+            rewritten_response = layer.rewrite_response(request, response, self.forward)
+            if rewritten_response != response:
+                touched.add(layer.name)
+            response = rewritten_response
+        with self.log.lock:
+            self.changed.update(touched)
         if self.echo_credentials and self.require is not None:
             # A careless server echoing what it was sent: the harness must still redact it.
             response = response.with_header("X-Echo-Credentials", self.require[1])

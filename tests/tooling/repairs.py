@@ -9,8 +9,6 @@ runs every server behind all of them (more cases pass, so more mutations can be 
 from __future__ import annotations
 
 import re
-from typing import Any
-
 from .edits import sort_tags
 from .messages import Request, Response
 from .mutations.base import Mutation, Upstream, json_doc, ok_only
@@ -34,20 +32,16 @@ def _empty_array_to_204(request: Request, response: Response, upstream: Upstream
     return response
 
 
-def _ascending(doc: Any) -> Any:
-    return sort_tags(doc)
-
-
 REPAIRS: tuple[Mutation, ...] = (
     Mutation("repair-frames-type-param-bare", ("frames",), "MEDIA-MULTIPART-TYPE-BOUNDARY",
              "the multipart type parameter of frames loses the transfer-syntax nested inside its quoted value",
-             ("retrieve-frame-single", "retrieve-frame-list-order"), response_edit=ok_only(_bare_type_param)),
+             ("retrieve-frame-multipart-type-parameter",), response_edit=ok_only(_bare_type_param)),
     Mutation("repair-search-no-match-204", ("search",), "SEARCH-STATUS-204-NO-MATCHES",
              "a search that matches nothing answers 204 instead of 200 with an empty array",
              ("search-studies-zero-matches-204",), response_edit=_empty_array_to_204),
     Mutation("repair-json-tags-ascending", ("search", "metadata"), "JSON-ATTRIBUTE-ORDER",
              "attributes of every DICOM JSON object are put in ascending tag order",
              ("search-studies-by-patient-id", "search-studies-by-study-uid", "search-series-of-study",
-              "search-instances-of-series"), response_edit=json_doc(_ascending)),
+              "search-instances-of-series"), response_edit=json_doc(sort_tags)),
 )
 BY_NAME: dict[str, Mutation] = {r.name: r for r in REPAIRS}

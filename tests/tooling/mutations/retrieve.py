@@ -65,6 +65,26 @@ def _neighbour_frame(request: Request) -> Request:
     return replace(request, path=re.sub(r"/frames/(\d+)$", other, request.path))
 
 
+def _any_transfer_syntax(request: Request) -> Request:
+    """The server ignores the transfer syntax asked for and sends what it stored."""
+    accept = request.header("accept") or ""
+    return request.with_header("Accept", re.sub(r"transfer-syntax=[^;,\s]+", "transfer-syntax=*", accept))
+
+
+def _break_bulkdata_uris(doc: object) -> object:
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("BulkDataURI"), str):
+                node["BulkDataURI"] += "-gone"
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(doc)
+    return doc
+
+
 def _metadata_dataset_dropped(request: Request, response: Response, upstream: Upstream) -> Response:
     return json_doc(lambda doc: doc[:-1] if isinstance(doc, list) and len(doc) > 1 else doc)(request, response, upstream)
 
@@ -104,6 +124,14 @@ INSTANCE_MUTATIONS = (
     Mutation("retrieve-single-part-instead-of-multipart", ("retrieve",), "RETRIEVE-MEDIA-INSTANCE-DEFAULT",
              "a multipart/related request is answered with a bare application/dicom body", INSTANCE,
              response_edit=ok_only(_single_part)),
+    Mutation("retrieve-part-transfer-syntax-mislabelled", ("retrieve",), "MEDIA-CONTENT-TYPE-PARAMS",
+             "each DICOM part claims transfer-syntax=JPEG Baseline while encoded otherwise", INSTANCE,
+             response_edit=parts(lambda ps: [p.with_content_type("application/dicom; transfer-syntax=1.2.840.10008.1.2.4.50")
+                                             for p in ps])),
+    Mutation("retrieve-transfer-syntax-ignored", ("retrieve",), "RETRIEVE-TS-PARAMETER",
+             "transfer-syntax=Explicit VR Little Endian is ignored: the stored RLE instance comes back as stored",
+             ("retrieve-ts-explicit-le-from-rle1",), request_edit=_any_transfer_syntax,
+             when=lambda r: "transfer-syntax=1.2.840.10008.1.2.1" in (r.header("accept") or "")),
     Mutation("retrieve-close-delimiter-missing", ("retrieve",), "MEDIA-MULTIPART-SYNTAX",
              "the multipart body ends without its close delimiter", INSTANCE, response_edit=ok_only(_without_close_delimiter)),
     Mutation("retrieve-delimiters-bare-lf", ("retrieve",), "MEDIA-MULTIPART-SYNTAX",
@@ -140,6 +168,9 @@ METADATA_MUTATIONS = (
              "metadata is labelled application/json", METADATA, response_edit=content_type("application/json")),
     Mutation("metadata-truncated-json", ("metadata",), "JSON-WELL-FORMED",
              "the metadata document is cut in the middle", METADATA, response_edit=ok_only(truncated_json)),
+    Mutation("metadata-bulkdata-uri-broken", ("metadata",), "RETRIEVE-BULKDATA-URI",
+             "every BulkDataURI in the metadata names a resource that does not exist", ("retrieve-bulkdata-uris-ct1",),
+             response_edit=json_doc(_break_bulkdata_uris)),
     Mutation("metadata-unknown-200", ("metadata",), "RETRIEVE-STATUS-404",
              "metadata of an unknown study is answered 200", ("retrieve-metadata-unknown-404",),
              response_edit=status_swap(404, 200)),
@@ -158,10 +189,11 @@ FRAME_MUTATIONS = (
     Mutation("frames-neighbour-served", ("frames",), "RETRIEVE-FRAMES-RESOURCE",
              "the frame before the one asked for is served", ("retrieve-frame-last",), request_edit=_neighbour_frame),
     Mutation("frames-type-param-dicom", ("frames",), "MEDIA-MULTIPART-TYPE-BOUNDARY",
-             "the multipart type parameter says application/dicom for raw frames", ("retrieve-frame-single",),
+             "the multipart type parameter says application/dicom for raw frames",
+             ("retrieve-frame-multipart-type-parameter",),
              response_edit=_type_param("application/dicom")),
     Mutation("frames-part-media-type-jpeg", ("frames",), "RETRIEVE-MEDIA-BULKDATA-OCTET-STREAM",
-             "uncompressed frame parts are labelled image/jpeg", ("retrieve-frame-single",),
+             "uncompressed frame parts are labelled image/jpeg", ("retrieve-frame-multipart-type-parameter",),
              response_edit=parts(lambda ps: [p.with_content_type("image/jpeg") for p in ps])),
     Mutation("frames-unknown-instance-200", ("frames",), "RETRIEVE-STATUS-404",
              "frames of an unknown instance are answered 200", ("retrieve-frames-unknown-instance-404",),

@@ -12,7 +12,7 @@ from .base import (Mutation, Upstream, answer, content_type, drop_param, each_ds
 
 PATIENT_ID, PATIENT_NAME, STUDY_DATE = "00100020", "00100010", "00080020"
 STUDY_UID, SERIES_UID, SOP_CLASS = "0020000D", "0020000E", "00080016"
-RETRIEVE_URL, STUDY_DESCRIPTION = "00081190", "00081030"
+RETRIEVE_URL, PPS_START_DATE = "00081190", "00400244"
 
 BY_PATIENT = ("search-studies-by-patient-id",)
 BY_STUDY_UID = ("search-studies-by-study-uid",)
@@ -63,11 +63,13 @@ def _add_unmatched_study(request: Request, response: Response, upstream: Upstrea
     if not isinstance(doc, list) or not doc or not isinstance(_first(doc[0], PATIENT_ID), str):
         return response
     run_prefix = _first(doc[0], PATIENT_ID).split("-")[0]
-    everyone = upstream(Request("GET", request.path, f"PatientID={run_prefix}*", (("Accept", "application/dicom+json"),)))
+    # Every study the server holds (no wildcard: not every server matches one), then this run's.
+    everyone = upstream(Request("GET", request.path, "", (("Accept", "application/dicom+json"),)))
     if everyone.status != 200 or not everyone.is_json:
         return response
     returned = {_first(ds, STUDY_UID) for ds in doc}
-    extra = [ds for ds in datasets_of(everyone.json()) if _first(ds, STUDY_UID) not in returned]
+    extra = [ds for ds in datasets_of(everyone.json()) if _first(ds, STUDY_UID) not in returned
+             and str(_first(ds, PATIENT_ID) or "").startswith(run_prefix + "-")]
     return response.with_json(doc + extra[:1]) if extra else response
 
 
@@ -177,8 +179,9 @@ MUTATIONS = (
              "instance results lack a Retrieve URL", INSTANCE_DEFAULTS,
              response_edit=each_ds(drop_tag(RETRIEVE_URL)), when=_instance_level),
     Mutation("search-includefield-ignored", ("search",), "SEARCH-INCLUDEFIELD-LIST",
-             "includefield=StudyDescription does not add Study Description", ("search-studies-includefield",),
-             response_edit=each_ds(drop_tag(STUDY_DESCRIPTION)), when=has_param("includefield")),
+             "includefield=PerformedProcedureStepStartDate (a required series key) is not returned",
+             ("search-series-includefield-keyword", "search-series-includefield-tag"),
+             response_edit=each_ds(drop_tag(PPS_START_DATE)), when=has_param("includefield")),
     # query parameters the server ignores
     Mutation("search-limit-ignored", ("search",), "SEARCH-PAGING-LIMIT",
              "limit is ignored: every match comes back", ("search-studies-limit",),

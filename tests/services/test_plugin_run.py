@@ -1,0 +1,38 @@
+"""The whole path a user takes: pytest with the plugin, a claims file and a profile option, against the double."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.double import DicomwebDouble, Settings
+
+from .harness import ROOT
+
+SELECT = "worklist,notifications,capabilities,npi,storage-commitment"
+CLAIMS = ROOT / "tests" / "double" / "claims.yaml"
+
+
+def run(url: str, report: Path, *extra: str) -> dict[str, str]:
+    cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", str(ROOT / "testcases"), "--dicomweb-url", url,
+           "--dicomweb-report-dir", str(report), "--dicomweb-select", SELECT, "--dicomweb-claims", str(CLAIMS), "-n", "4", *extra]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout[-3000:]
+    return {c["id"]: c["verdict"] for c in json.loads((report / "results.json").read_text())["cases"]}
+
+
+def test_every_case_passes_through_the_plugin_against_the_double(tmp_path: Path) -> None:
+    with DicomwebDouble(Settings(ws_path="ws-subscribers")) as double:
+        verdicts = run(double.base_url, tmp_path, "--dicomweb-profile", "notification-path=ws-subscribers")
+    assert len(verdicts) >= 100
+    assert {v for v in verdicts.values()} == {"pass"}, {k: v for k, v in verdicts.items() if v != "pass"}
+
+
+def test_a_bad_profile_option_stops_the_run_with_a_usage_error(tmp_path: Path) -> None:
+    cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", str(ROOT / "testcases"), "--dicomweb-url",
+           "http://127.0.0.1:9/x", "--dicomweb-profile", "ups-create=path", "--collect-only"]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 4
+    assert "not one of dataset, query, query-named" in proc.stderr

@@ -21,15 +21,24 @@ def set_read_size(read_bytes: int | None) -> None:
         HTTP11Connection.READ_NUM_BYTES = int(read_bytes)
 
 
-def httpx_stream(url: str, accept: str = RETRIEVE_ACCEPT, read_bytes: int | None = None) -> dict[str, Any]:
-    """The plain baseline: stream the body and throw it away."""
+def httpx_stream(url: str, accept: str = RETRIEVE_ACCEPT, read_bytes: int | None = None,
+                 spool: bool = False) -> dict[str, Any]:
+    """The plain baseline: stream the body and throw it away (or, with ``spool``, write it to a
+    temporary file spooled like the harness's, to show what spooling alone costs)."""
+    import tempfile
+
     set_read_size(read_bytes)
     with httpx.Client(timeout=600.0, trust_env=False) as client:
         started = time.perf_counter()
         size = 0
+        sink = tempfile.SpooledTemporaryFile(max_size=8 << 20) if spool else None
         with client.stream("GET", url, headers={"Accept": accept}) as resp:
             for chunk in resp.iter_raw():
                 size += len(chunk)
+                if sink is not None:
+                    sink.write(chunk)
+        if sink is not None:
+            sink.close()
         seconds = time.perf_counter() - started
     return {"bytes": size, "seconds": seconds, "status": resp.status_code}
 

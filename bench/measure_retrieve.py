@@ -40,6 +40,7 @@ def run(ctx: Context) -> None:
     variants = {
         "httpx": lambda: run_worker("clients", "httpx_stream", {"url": url}),
         "httpx 1 MiB reads": lambda: run_worker("clients", "httpx_stream", {"url": url, "read_bytes": ONE_MIB}),
+        "httpx + spool file": lambda: run_worker("clients", "httpx_stream", {"url": url, "spool": True}),
         "harness transport": lambda: run_worker("clients", "harness_retrieve", {"url": url, "checks": False}),
         "harness transport, 1 MiB reads": lambda: run_worker(
             "clients", "harness_retrieve", {"url": url, "checks": False, "read_bytes": ONE_MIB}),
@@ -71,6 +72,8 @@ def run(ctx: Context) -> None:
     ctx.add(ratio_row(NAME, "harness + checks (1 MiB reads) / httpx", mbps["harness + checks, 1 MiB reads"], base,
                       Target(">=", 0.9)))
     ctx.add(ratio_row(NAME, "httpx 1 MiB reads / httpx", mbps["httpx 1 MiB reads"], base))
+    ctx.add(ratio_row(NAME, "httpx + spool file / httpx (what spooling alone costs)", mbps["httpx + spool file"], base))
+    ctx.add(ratio_row(NAME, "harness transport / (httpx + spool file)", mbps["harness transport"], mbps["httpx + spool file"]))
     if "curl" in mbps:
         ctx.add(ratio_row(NAME, "curl / httpx", mbps["curl"], base))
     fetch = [s.get("fetch_seconds") / s.get("seconds") for s in runs["harness + checks"]]

@@ -85,6 +85,9 @@ class Peer:
                 if not chunk or len(buf) > MAX_REQUEST_HEAD:
                     return None
                 buf += chunk
+                if buf[:1] == b"\x16":  # a TLS ClientHello: answer in plain HTTP, as a plain server does
+                    self.send(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    return None
             head, _, body = buf.partition(b"\r\n\r\n")
             lines = head.decode("latin-1").split("\r\n")
             method, target, _ = (lines[0].split(" ") + ["", ""])[:3]
@@ -120,6 +123,7 @@ class HostileServer:
         self.behaviour, self.seeding = behaviour, seeding
         self.stopping = threading.Event()
         self.requests = 0
+        self.connections = 0
         server = self
 
         class Handler(socketserver.BaseRequestHandler):
@@ -137,6 +141,7 @@ class HostileServer:
         self._thread = threading.Thread(target=self._server.serve_forever, name="hostile-server", daemon=True)
 
     def _serve(self, sock: socket.socket) -> None:
+        self.connections += 1
         peer = Peer(sock, self.stopping)
         while not peer.closed and not self.stopping.is_set():
             request = peer.read_request()

@@ -110,8 +110,10 @@ def compare(verdicts: dict[str, str], expected: dict[str, Expectation], known: s
 def draft_expectations(results: dict[str, Any], catalog: Any, target: str) -> str:
     """An expectations file listing every non-conforming case of a run, each with its message as
     the reason and the cited requirements' sections as evidence. A starting point: review each entry."""
-    lines = [f"# Known deviations of {target}, drafted from run {results.get('run_id', '')} and reviewed by hand.",
-             "# Each entry: the case, the verdict it ends with, why, and the section of PS3.18 it violates.",
+    lines = [f"# Known deviations of {target}, drafted by `dicomweb-conformance expectations` from run "
+             f"{results.get('run_id', '')}.",
+             "# Each entry: the case, the verdict it ends with, the harness's finding as the reason, and as evidence the",
+             "# requirement the failing check names plus those the case cites. Review an entry before relying on it.",
              f"target: {json.dumps(target)}", "expectations:"]
     for case in sorted(results["cases"], key=lambda c: c["id"]):
         if case["verdict"] in CONFORMING:

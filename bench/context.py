@@ -22,6 +22,8 @@ class Context:
     workdir: Path
     report: Report
     verbose: bool = True
+    # Smoke only: runs one measurement made that another may reuse instead of repeating (keeps smoke short).
+    smoke_reuse: dict[str, ChildRun] = field(default_factory=dict, repr=False)
     _orthanc: BenchOrthanc | None = field(default=None, repr=False)
 
     @property

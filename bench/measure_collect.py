@@ -27,7 +27,7 @@ class _Collect:
 
     @staticmethod
     def run(ctx: Context) -> None:
-        cases = ctx.pick(300, 5000)
+        cases = ctx.pick(100, 5000)
         root = ctx.workdir / "collect"
         run_worker("collect_work", "write_inputs", {"root": str(root), "cases": cases})
 

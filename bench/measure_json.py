@@ -13,7 +13,7 @@ NEEDS_SERVER = False
 
 
 def run(ctx: Context) -> None:
-    megabytes = ctx.pick(3, 50)
+    megabytes = ctx.pick(1, 50)
     path = ctx.workdir / "metadata.json"
     made = run_worker("json_work", "build", {"path": str(path), "megabytes": megabytes}, timeout_s=600)
     ctx.note(NAME, f"document: {made.get('bytes') / 1e6:.1f} MB, {int(made.get('attributes')):,} attributes, "

@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from . import score_report
 from .lab import MutationLab
-
-SCORE_PROPERTY = "mutation-score"
-_REPORTS: list[str] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "mutation: runs the harness against a real server behind the mutating proxy")
+    if not config.pluginmanager.is_registered(score_report):
+        config.pluginmanager.register(score_report, "mutation-score-report")
 
 
 @pytest.fixture(scope="session")
@@ -24,13 +24,3 @@ def mutation_lab(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtu
     lab = MutationLab(shared, base / "mutation-work")
     yield lab
     lab.close()
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    _REPORTS.extend(value for key, value in report.user_properties if key == SCORE_PROPERTY and report.when == "call")
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    for text in dict.fromkeys(_REPORTS):
-        terminalreporter.write_sep("=", "mutation score")
-        terminalreporter.write_line(text)

@@ -15,7 +15,7 @@ from tests.tooling.casefiles import all_cases
 from tests.tooling.mutations import MUTATIONS, Mutation
 from tests.tooling.repairs import REPAIRS
 
-from .conftest import SCORE_PROPERTY
+from .score_report import SCORE_PROPERTY
 from .lab import SERVERS, MutationLab, measure_all
 from .score import Score
 

@@ -53,8 +53,12 @@ def _proxy_run(target: OrthancTarget, tmp: pytest.TempPathFactory, name: str, re
                auth: str) -> HarnessRun:
     with MutatingProxy(target.base_url, require=require, echo_credentials=True) as proxy:
         report = tmp.mktemp(name) / "report"
-        return run_harness(proxy.url_for(target.base_url), report, uri_url=proxy.url_for(target.wado_uri),
-                           extra=["--dicomweb-auth", auth, "--alluredir", str(report / "allure-results")])
+        run = run_harness(proxy.url_for(target.base_url), report, uri_url=proxy.url_for(target.wado_uri),
+                          extra=["--dicomweb-auth", auth, "--alluredir", str(report / "allure-results")])
+    # Controls: the secret really travelled, and came back in responses the harness wrote down.
+    assert any((require[0].lower(), require[1]) in [(k.lower(), v) for k, v in s.headers] for s in proxy.log.seen)
+    assert any("X-Echo-Credentials: " in text and "<redacted>" in text for _, text in run.artifact_texts())
+    return run
 
 
 def test_basic_credentials_appear_in_no_artifact_of_a_command_line_run(orthanc_with_users: OrthancTarget,
@@ -62,7 +66,7 @@ def test_basic_credentials_appear_in_no_artifact_of_a_command_line_run(orthanc_w
     run = run_cli(orthanc_with_users.base_url, tmp_path / "report", uri_url=orthanc_with_users.wado_uri,
                   args=["--auth", f"basic:{BASIC_USER}:{BASIC_PASSWORD}"])
     assert authenticated(run), run.tail()
-    assert (run.report_dir / "allure-results").is_dir()
+    assert (run.report_dir / "allure-results").is_dir() and (run.report_dir / "report.html").is_file()
     assert not leaks(run, BASIC_PASSWORD, f"{BASIC_USER}:{BASIC_PASSWORD}")
 
 

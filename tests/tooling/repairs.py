@@ -9,9 +9,9 @@ runs every server behind all of them (more cases pass, so more mutations can be 
 from __future__ import annotations
 
 import re
-from .edits import sort_tags
+from .edits import datasets_of, sort_tags
 from .messages import Request, Response
-from .mutations.base import Mutation, Upstream, json_doc, ok_only
+from .mutations.base import Mutation, Upstream, has_param, json_doc, ok_only
 
 _TYPE = re.compile(r'type="([^"]*)"', re.IGNORECASE)
 
@@ -32,6 +32,21 @@ def _empty_array_to_204(request: Request, response: Response, upstream: Upstream
     return response
 
 
+def _paging_warning(request: Request, response: Response, upstream: Upstream) -> Response:
+    """A page cut by limit says how many more matches there are (PS3.18 §8.3.4.4.1)."""
+    if response.status != 200 or not response.is_json or response.header("warning"):
+        return response
+    everything = upstream(request.without_param("limit").without_param("offset"))
+    if everything.status != 200 or not everything.is_json:
+        return response
+    offset = int(dict(request.query_pairs()).get("offset") or 0)
+    remaining = len(datasets_of(everything.json())) - offset - len(datasets_of(response.json()))
+    if remaining <= 0:
+        return response
+    service = request.header("host") or "dicomweb"
+    return response.with_header("Warning", f"299 {service}: There are {remaining} additional results that can be requested")
+
+
 REPAIRS: tuple[Mutation, ...] = (
     Mutation("repair-frames-type-param-bare", ("frames",), "MEDIA-MULTIPART-TYPE-BOUNDARY",
              "the multipart type parameter of frames loses the transfer-syntax nested inside its quoted value",
@@ -39,6 +54,10 @@ REPAIRS: tuple[Mutation, ...] = (
     Mutation("repair-search-no-match-204", ("search",), "SEARCH-STATUS-204-NO-MATCHES",
              "a search that matches nothing answers 204 instead of 200 with an empty array",
              ("search-studies-zero-matches-204",), response_edit=_empty_array_to_204),
+    Mutation("repair-search-paging-warning", ("search",), "SEARCH-PAGING-WARNING-299",
+             "a page cut short by limit gets the Warning 299 that says how many matches remain",
+             ("search-studies-paging-warning-remaining", "search-studies-paging-warning-remaining-after-offset"),
+             response_edit=_paging_warning, when=has_param("limit")),
     Mutation("repair-json-tags-ascending", ("search", "metadata"), "JSON-ATTRIBUTE-ORDER",
              "attributes of every DICOM JSON object are put in ascending tag order",
              ("search-studies-by-patient-id", "search-studies-by-study-uid", "search-series-of-study",

@@ -91,6 +91,14 @@ def _no_match_answers_200(request: Request, response: Response, upstream: Upstre
     return response.with_status(200, "OK").with_header("Content-Type", "application/dicom+json").with_body(b"[]")
 
 
+def _warning_count_plus_one(request: Request, response: Response, upstream: Upstream) -> Response:
+    warning = response.header("warning")
+    if not warning:
+        return response
+    return response.with_header("Warning", re.sub(r"(\d+)(\s+additional)", lambda m: f"{int(m.group(1)) + 1}{m.group(2)}",
+                                                  warning))
+
+
 def _only_hex_named(request: Request) -> Request:
     kept = [p for p in filter(None, request.query.split("&")) if not _TAG_NAME.match(p.partition("=")[0])]
     return request.with_query("&".join(kept))
@@ -183,6 +191,14 @@ MUTATIONS = (
              ("search-series-includefield-keyword", "search-series-includefield-tag"),
              response_edit=each_ds(drop_tag(PPS_START_DATE)), when=has_param("includefield")),
     # query parameters the server ignores
+    Mutation("search-paging-warning-dropped", ("search",), "SEARCH-PAGING-WARNING-299",
+             "a page cut short by limit carries no Warning 299", ("search-studies-paging-warning-remaining",),
+             response_edit=lambda q, r, u: r.with_header("Warning", None) if r.header("warning") else r,
+             when=has_param("limit")),
+    Mutation("search-paging-warning-count-wrong", ("search",), "SEARCH-PAGING-WARNING-299",
+             "the Warning 299 of a page says one result more remains than does",
+             ("search-studies-paging-warning-remaining-after-offset",), response_edit=_warning_count_plus_one,
+             when=has_param("limit")),
     Mutation("search-limit-ignored", ("search",), "SEARCH-PAGING-LIMIT",
              "limit is ignored: every match comes back", ("search-studies-limit",),
              request_edit=drop_param("limit"), when=has_param("limit")),

@@ -97,9 +97,9 @@ def _case_args(ns: argparse.Namespace) -> list[str]:
 
 
 def _base_pytest_args() -> list[str]:
-    # The harness's own rootdir and no user conftest/ini surprises; -p dicomweb keeps the plugin on
-    # even when entry points are disabled.
-    return ["-p", "no:cacheprovider", "--rootdir", str(PROJECT_ROOT), "-c", str(PROJECT_ROOT / "pyproject.toml"),
+    # The harness's own rootdir and ini, so a user's conftest or pytest.ini cannot change a run. Hypothesis (a dev dependency) registers a pytest plugin
+    # whose terminal summary imports all of hypothesis at the end of every run: not needed here.
+    return ["-p", "no:cacheprovider", "-p", "no:hypothesispytest", "--rootdir", str(PROJECT_ROOT), "-c", str(PROJECT_ROOT / "pyproject.toml"),
             "-o", "testpaths=", "-W", "ignore::pytest.PytestUnknownMarkWarning",
             "-W", "ignore::pytest.PytestAssertRewriteWarning"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -87,17 +88,22 @@ def _parse(raw: object, source: str) -> Catalog:
     return Catalog(edition=str(raw.get("edition", EDITION)), requirements=reqs)
 
 
+def _load_yaml(text: str) -> Any:
+    """safe_load through libyaml when PyYAML has it (about 10x faster on the catalog)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)
+
+
 @lru_cache(maxsize=8)
 def load_catalog(extra: tuple[str, ...] = ()) -> Catalog:
     """The shipped catalog, plus extra catalog files (editors' draft requirements)."""
-    base = _parse(yaml.safe_load(CATALOG_FILE.read_text(encoding="utf-8")), str(CATALOG_FILE))
+    base = _parse(_load_yaml(CATALOG_FILE.read_text(encoding="utf-8")), str(CATALOG_FILE))
     merged = dict(base.requirements)
     for path in extra:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot read catalog {path}: {exc.strerror}") from None
-        more = _parse(yaml.safe_load(text), path)
+        more = _parse(_load_yaml(text), path)
         for rid, req in more.requirements.items():
             if rid in merged:
                 raise UsageError(f"{path}: requirement id {rid} is already in the catalog")

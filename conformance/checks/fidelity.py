@@ -64,12 +64,14 @@ def compare_instance(inst: Instance, body: bytes, got: Dataset, allowed: frozens
     verdict = Verdict()
     ts = transfer_syntax_of(got)
     _check_file_meta(inst, got, ts, verdict)
+    identical = ts == inst.transfer_syntax and _dataset_bytes(inst.data) == _dataset_bytes(body) != b""
     if ts == inst.transfer_syntax:
-        verdict.notes.append("data set byte-identical to what was stored"
-                             if _dataset_bytes(inst.data) == _dataset_bytes(body)
+        verdict.notes.append("data set byte-identical to what was stored" if identical
                              else "same transfer syntax; the data set was re-encoded (values compared)")
     if allowed is not None and ts not in allowed:
         verdict.problems.append(f"transfer syntax {ts or 'missing'}, expected {' or '.join(sorted(allowed))}")
+    if identical:
+        return verdict  # the same bytes in the same encoding: every attribute and pixel is equal
     coerced = _recorded_coercions(got)
     verdict.problems += _compare_items(inst.dataset, got, "", coerced, verdict.notes)[:MAX_DIFFERENCES]
     if PIXEL_DATA in inst.dataset:

@@ -7,6 +7,7 @@ holds a whole large retrieve in memory.
 
 from __future__ import annotations
 
+import gc
 import json
 import tempfile
 from collections.abc import Iterator
@@ -19,6 +20,18 @@ from ..multipart import ContentType, MultipartError, MultipartReader, Part, Part
 SPOOL_MEMORY = 8 << 20
 READ_CHUNK = 1 << 20
 MAX_IN_MEMORY_DOC = 512 << 20  # JSON/XML documents larger than this are refused, not parsed
+
+
+def _loads_without_gc(text: str) -> Any:
+    """json.loads with the cyclic GC paused: a large document is millions of new containers, none
+    in a cycle, and the collector would rescan them again and again while they are built."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(text)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class BodyFormatError(Exception):
@@ -94,7 +107,7 @@ class Response:
             if not text.strip():
                 raise BodyFormatError("body is empty, expected a JSON document")
             try:
-                self._json = json.loads(text)
+                self._json = _loads_without_gc(text)
             except json.JSONDecodeError as exc:
                 raise BodyFormatError(f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
             self._json_done = True

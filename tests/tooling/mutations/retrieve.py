@@ -85,6 +85,15 @@ def _break_bulkdata_uris(doc: object) -> object:
     return doc
 
 
+def _drop_bulk_elements(doc: object) -> object:
+    """Leave out every attribute the server would have sent as a BulkDataURI (Pixel Data among them)."""
+    for ds in doc if isinstance(doc, list) else [doc]:
+        if isinstance(ds, dict):
+            for tag in [t for t, e in ds.items() if isinstance(e, dict) and "BulkDataURI" in e]:
+                del ds[tag]
+    return doc
+
+
 def _metadata_dataset_dropped(request: Request, response: Response, upstream: Upstream) -> Response:
     return json_doc(lambda doc: doc[:-1] if isinstance(doc, list) and len(doc) > 1 else doc)(request, response, upstream)
 
@@ -171,6 +180,10 @@ METADATA_MUTATIONS = (
     Mutation("metadata-bulkdata-uri-broken", ("metadata",), "RETRIEVE-BULKDATA-URI",
              "every BulkDataURI in the metadata names a resource that does not exist", ("retrieve-bulkdata-uris-ct1",),
              response_edit=json_doc(_break_bulkdata_uris)),
+    Mutation("metadata-bulk-elements-dropped", ("metadata",), "RETRIEVE-METADATA-ALL-ATTRIBUTES",
+             "attributes with bulk data (Pixel Data, Encapsulated Document) are left out of the metadata altogether",
+             ("retrieve-metadata-rle1-pixel-data-present", "retrieve-metadata-pdf1-encapsulated-document-present"),
+             response_edit=json_doc(_drop_bulk_elements)),
     Mutation("metadata-unknown-200", ("metadata",), "RETRIEVE-STATUS-404",
              "metadata of an unknown study is answered 200", ("retrieve-metadata-unknown-404",),
              response_edit=status_swap(404, 200)),

@@ -19,10 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
 from .errors import UsageError
+from .settings_file import load_checked_yaml
 
 
 @dataclass(frozen=True)
@@ -104,16 +102,7 @@ class Claims:
 
 
 def load_claims(path: str) -> Claims:
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"--claims {path}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise UsageError(f"--claims {path}: not YAML: {exc}") from None
-    errors = sorted(jsonschema.Draft202012Validator(claims_schema()).iter_errors(raw), key=lambda e: list(e.path))
-    if errors:
-        where = "/".join(map(str, errors[0].absolute_path)) or "(top level)"
-        raise UsageError(f"--claims {path}: {where}: {errors[0].message}")
+    raw = load_checked_yaml(path, claims_schema(), "--claims")
     features: dict[str, bool] = raw["features"]
     refused = sorted(n for n, v in features.items() if not v and FEATURES[n].mandatory)
     if refused:

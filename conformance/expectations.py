@@ -16,15 +16,14 @@ did not run is stale and counts as unexpected too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import json
 
-import jsonschema
 import yaml
 
 from .errors import UsageError
+from .settings_file import load_checked_yaml
 
 VERDICTS = ("pass", "fail", "warn", "info", "skip", "error")
 CONFORMING = frozenset({"pass", "warn", "info", "skip"})
@@ -70,16 +69,7 @@ class Mismatch:
 
 
 def load_expectations(path: str) -> dict[str, Expectation]:
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"--expect {path}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise UsageError(f"--expect {path}: not YAML: {exc}") from None
-    errors = list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(raw))
-    if errors:
-        where = "/".join(map(str, errors[0].absolute_path)) or "(top level)"
-        raise UsageError(f"--expect {path}: {where}: {errors[0].message}")
+    raw = load_checked_yaml(path, SCHEMA, "--expect")
     out: dict[str, Expectation] = {}
     for entry in raw["expectations"]:
         if entry["case"] in out:

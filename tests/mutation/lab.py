@@ -16,12 +16,14 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from conformance.targets.orthanc import OrthancTarget
 from conformance.targets.tinypacs import TinyPacsTarget
+from tests.tooling.casefiles import all_cases
 from tests.tooling.forkserver import ForkServer
 from tests.tooling.harness import ROOT, HarnessRun, run_harness
 from tests.tooling.mutations import Mutation
@@ -40,13 +42,12 @@ class Baseline:
     report_dir: Path
     verdicts: dict[str, str]
     sources: dict[str, str]  # case id -> case file (relative to the project root)
-    transactions: dict[str, str]
 
     @classmethod
     def of(cls, server: str, run: HarnessRun) -> "Baseline":
         cases = run.cases
         return cls(server, run.results["run_id"], run.report_dir, {c["id"]: c["verdict"] for c in cases},
-                   {c["id"]: c["source"].rsplit(":", 1)[0] for c in cases}, {c["id"]: c["transaction"] for c in cases})
+                   {c["id"]: c["source"].rsplit(":", 1)[0] for c in cases})
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,11 @@ class Outcome:
         raw = dict(raw)
         raw["judged"], raw["caught_by"] = tuple(raw["judged"]), tuple(raw["caught_by"])
         return cls(**raw)
+
+
+@cache
+def writing_cases() -> frozenset[str]:
+    return frozenset(c.id for c in all_cases() if c.writes)
 
 
 def caught(before: str, after: str) -> bool:
@@ -158,9 +164,10 @@ class LiveServer:
 
     def run_cases(self, layers: tuple[Mutation, ...], cases: tuple[str, ...], report_dir: Path,
                   baseline: Baseline) -> tuple[HarnessRun, Counter[str]]:
-        """Run only these cases; read-only cases reuse the baseline's stored fixture data."""
+        """Run only these cases; when none of them writes, they reuse the baseline's stored fixture data
+        (a case that stores gets a fresh run id, so it never stores the same UIDs twice)."""
         options: dict[str, Any] = {"select": [",".join(cases)], "paths": sorted({baseline.sources[c] for c in cases})}
-        if not any(baseline.transactions[c].endswith(".store") for c in cases):
+        if not set(cases) & writing_cases():
             options.update(seed_from=baseline.report_dir, run_id=baseline.run_id)
         return self.run_counted(layers, report_dir, **options)
 

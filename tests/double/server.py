@@ -191,7 +191,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(101)
         self.send_header("Upgrade", "websocket")
         self.send_header("Connection", "Upgrade")
-        self.send_header("Sec-WebSocket-Accept", "x" + accept[1:] if self.app.settings.on("ws-bad-accept") else accept)
+        self.send_header("Sec-WebSocket-Accept", _spoil(accept) if self.app.settings.on("ws-bad-accept") else accept)
         self.end_headers()
         self.wfile.flush()
         channel = Channel(aet, self.connection)
@@ -239,3 +239,8 @@ class DicomwebDouble:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _spoil(accept: str) -> str:
+    """A wrong Sec-WebSocket-Accept: always differs (1 in 64 keys already starts with "x")."""
+    return ("y" if accept.startswith("x") else "x") + accept[1:]

@@ -99,6 +99,8 @@ def run_item(case: Case, session: RunSession, item: pytest.Item) -> None:
     item.dicomweb_redact = session.redactor.text  # type: ignore[attr-defined]
     if session.read_only and case.writes:
         pytest.skip("read-only run: this case sends requests that change the target")
+    if session.read_only and (case.needs or case.makes):
+        pytest.skip("read-only run: this case needs fixture data stored on the target")
     allure.dynamic.title(f"{case.id}: {case.title}")
     if case.description:
         allure.dynamic.description(case.description)

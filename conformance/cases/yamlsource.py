@@ -71,6 +71,8 @@ def load_yaml(text: str, path: str) -> Any:
         raise CaseFileError(path, line, f"YAML syntax: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise CaseFileError(path, None, f"YAML: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # e.g. an integer too long to convert
+        raise CaseFileError(path, None, f"YAML value cannot be read: {str(exc).splitlines()[0][:200]}") from None
     finally:
         loader.dispose()
 

@@ -194,7 +194,11 @@ def write_artifacts(report_dir: Path, info: RunInfo, records: list[CaseRecord], 
     seed_state = info.state_dir / f"seed-{info.run_id}.json"
     if seed_state.exists():
         state = json.loads(seed_state.read_text())
-        created = {"run_id": info.run_id, "uids": state.get("created_uids", []), "stored": state.get("outcomes", {})}
+        fresh = info.state_dir / f"created-{info.run_id}.txt"
+        by_cases = sorted(set(fresh.read_text(encoding="ascii").split())) if fresh.exists() else []
+        created = {"run_id": info.run_id, "uids": sorted(set(state.get("created_uids", [])) | set(by_cases)),
+                   "fixture_uids": state.get("created_uids", []), "case_uids": by_cases,
+                   "stored": state.get("outcomes", {})}
         (report_dir / "created-uids.json").write_text(json.dumps(created, indent=1) + "\n", encoding="utf-8")
     seed_log = info.state_dir / "seeding.log"
     if seed_log.exists() and seed_log.parent != report_dir:

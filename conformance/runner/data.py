@@ -63,6 +63,14 @@ class RunData:
         if missing:
             raise PreconditionError("fixture data not stored on the target: " + "; ".join(missing))
 
+    def record_created(self, uids: list[str]) -> None:
+        """UIDs a case creates on the target (its fresh copies), for created-uids.json.
+
+        One short line per call in append mode: atomic across xdist workers on POSIX."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.state_dir / f"created-{self.run_id}.txt", "a", encoding="ascii") as fh:
+            fh.write(" ".join(uids) + "\n")
+
     def stored_datasets(self) -> list[Dataset]:
         """What the server holds of this run (the search oracle's universe)."""
         outcomes = self._load_or_seed()
@@ -97,8 +105,17 @@ class RunData:
             raise TargetError("no target to store fixture data on")
         outcomes: dict[str, StoreOutcome] = {}
         started = time.time()
+        failure = ""
         for study in self.corpus.study_keys():
-            outcomes.update(self.store_study(study, self.corpus.in_study(study)))
+            instances = self.corpus.in_study(study)
+            if failure:  # the target already failed: record it once, do not make every case retry
+                outcomes.update({i.key: StoreOutcome(False, failure) for i in instances})
+                continue
+            try:
+                outcomes.update(self.store_study(study, instances))
+            except TargetError as exc:
+                failure = str(exc)
+                outcomes.update({i.key: StoreOutcome(False, failure) for i in instances})
         record = {
             "run_id": self.run_id,
             "started": started,

@@ -80,6 +80,9 @@ def run_case(case: Case, session: Session, run: CaseRun) -> None:
     data = CaseData(session.data, {name: fresh_copy(session.data.instance(src), name, session.data.run_id, case.id)
                                    for name, src in case.makes})
     data.local.update({name: build_object(template, name, session.data.run_id, case.id) for name, template in case.builds})
+    if data.local:  # what this case may create on the target, for created-uids.json
+        session.data.record_created(sorted({str(uid) for inst in data.local.values() for uid in (
+            getattr(inst.dataset, k, None) for k in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")) if uid}))
     for step in case.steps:
         _run_step(case, step, session, data, run)
         if run.findings:

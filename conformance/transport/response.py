@@ -110,6 +110,8 @@ class Response:
                 self._json = _loads_without_gc(text)
             except json.JSONDecodeError as exc:
                 raise BodyFormatError(f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+            except RecursionError:
+                raise BodyFormatError("body is JSON nested too deeply to parse") from None
             self._json_done = True
         return self._json
 

@@ -52,11 +52,8 @@ def stored_instances(seen: Seen) -> Iterator[pydicom.Dataset]:
             continue
 
 
-CREATED_GAP = ("engine gap: created-uids.json lists only the fixture corpus (runner/data.py seed state); the fresh "
-               "copies store cases make (runner/fresh.py) are stored but never recorded")
 
 
-@pytest.mark.xfail(strict=True, reason=CREATED_GAP)
 def test_the_report_lists_every_uid_the_run_stored(audited_run: AuditedRun) -> None:
     stored: set[str] = set()
     for seen in audited_run.log.seen:
@@ -68,7 +65,6 @@ def test_the_report_lists_every_uid_the_run_stored(audited_run: AuditedRun) -> N
     assert not missing, f"{len(missing)} of {len(stored)} stored UIDs are not in created-uids.json, e.g. {sorted(missing)[:3]}"
 
 
-@pytest.mark.xfail(strict=True, reason=CREATED_GAP)
 def test_every_request_that_can_change_the_target_names_only_uids_the_run_created(audited_run: AuditedRun) -> None:
     created = created_uids(audited_run.run)
     foreign = []

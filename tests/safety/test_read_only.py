@@ -45,8 +45,6 @@ def test_a_read_only_run_skips_every_case_that_writes_with_that_reason(read_only
     assert not wrong, wrong
 
 
-@pytest.mark.xfail(strict=True, reason="engine gap: RunData.ensure_stored raises PreconditionError in a read-only run, "
-                   "so cases that need fixture data end as 'error', not 'skip' (session.run_item skips only writers)")
 def test_a_read_only_run_skips_every_case_that_needs_stored_data_with_that_reason(read_only_run: AuditedRun) -> None:
     verdicts = {c["id"]: c for c in read_only_run.run.cases}
     readers = [c.id for c in all_cases() if c.needs_data and not c.writes and c.id in verdicts]

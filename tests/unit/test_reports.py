@@ -217,8 +217,19 @@ def test_created_uids_and_seeding_log_are_written_when_the_run_stored_data(tmp_p
     (run_info.state_dir / "seeding.log").write_text("# exchange 1: seed s1\n")
     write_artifacts(tmp_path / "out", run_info, RECORDS, load_catalog())
     created = json.loads((tmp_path / "out" / "created-uids.json").read_text())
-    assert created == {"run_id": "run-1", "uids": ["2.25.1", "2.25.2"], "stored": {"ct1": {"stored": True, "reason": ""}}}
+    assert created == {"run_id": "run-1", "uids": ["2.25.1", "2.25.2"], "fixture_uids": ["2.25.1", "2.25.2"],
+                       "case_uids": [], "stored": {"ct1": {"stored": True, "reason": ""}}}
     assert (tmp_path / "out" / "seeding.log").read_text() == "# exchange 1: seed s1\n"
+
+
+def test_created_uids_include_what_cases_created(tmp_path: Path, run_info: RunInfo) -> None:
+    run_info.state_dir.mkdir()
+    (run_info.state_dir / "seed-run-1.json").write_text(json.dumps(
+        {"run_id": "run-1", "outcomes": {}, "created_uids": ["2.25.1"]}))
+    (run_info.state_dir / "created-run-1.txt").write_text("2.25.7 2.25.8\n2.25.8\n")
+    write_artifacts(tmp_path / "out", run_info, RECORDS, load_catalog())
+    created = json.loads((tmp_path / "out" / "created-uids.json").read_text())
+    assert created["uids"] == ["2.25.1", "2.25.7", "2.25.8"] and created["case_uids"] == ["2.25.7", "2.25.8"]
 
 
 def test_no_run_state_files_without_stored_data(report_dir: Path) -> None:

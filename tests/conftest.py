@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-pytest_plugins = ["pytester"]  # the plugin tests in tests/plugin/ drive pytest itself
+# pytester: the plugin tests drive pytest itself; score_report prints the mutation score at the end.
+pytest_plugins = ["pytester", "tests.mutation.score_report"]
 
 from conformance.targets.orthanc import OrthancTarget, orthanc_available
 from conformance.targets.tinypacs import TinyPacsTarget, tinypacs_binary

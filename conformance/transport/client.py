@@ -16,6 +16,7 @@ import httpx
 
 from ..errors import Finding, Nonconformance, TargetError
 from .deadline import DeadlineBackend, deadline
+from .decode import decoded_chunks
 from .exchange import HttpRequest
 from .response import Response
 
@@ -101,7 +102,7 @@ class HttpClient:
         spool = Response.new_spool()
         size = 0
         try:
-            for chunk in resp.iter_bytes():
+            for chunk in decoded_chunks(resp):
                 size += len(chunk)
                 if size > self.settings.max_body_bytes:
                     raise TargetError(f"response body exceeded the limit of {self.settings.max_body_bytes} bytes; stopped reading")

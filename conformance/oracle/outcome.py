@@ -67,27 +67,24 @@ def either(*reasons: str) -> Outcome:
     return Outcome(Verdict.EITHER, frozenset(reasons))
 
 
-def all_of(outcomes: Iterable[Outcome]) -> Outcome:
-    """Logical AND: several keys on one entity, or every value of a multi-value key."""
+def _combine(outcomes: Iterable[Outcome], decisive: Outcome, otherwise: Outcome) -> Outcome:
+    """The first `decisive` outcome wins; else any EITHER (with all their reasons); else `otherwise`."""
     reasons: set[str] = set()
     undecided = False
     for outcome in outcomes:
-        if outcome.verdict is Verdict.NO_MATCH:
-            return NO_MATCH
+        if outcome.verdict is decisive.verdict:
+            return decisive
         if outcome.verdict is Verdict.EITHER:
             undecided = True
             reasons |= outcome.latitude
-    return Outcome(Verdict.EITHER, frozenset(reasons)) if undecided else MATCH
+    return Outcome(Verdict.EITHER, frozenset(reasons)) if undecided else otherwise
+
+
+def all_of(outcomes: Iterable[Outcome]) -> Outcome:
+    """Logical AND: several keys on one entity, or every value of a multi-value key."""
+    return _combine(outcomes, NO_MATCH, MATCH)
 
 
 def any_of(outcomes: Iterable[Outcome]) -> Outcome:
     """Logical OR: any value of a multi-valued attribute, any UID of a list, any item."""
-    reasons: set[str] = set()
-    undecided = False
-    for outcome in outcomes:
-        if outcome.verdict is Verdict.MATCH:
-            return MATCH
-        if outcome.verdict is Verdict.EITHER:
-            undecided = True
-            reasons |= outcome.latitude
-    return Outcome(Verdict.EITHER, frozenset(reasons)) if undecided else NO_MATCH
+    return _combine(outcomes, MATCH, NO_MATCH)

@@ -135,6 +135,16 @@ def test_a_case_id_used_twice_in_one_file_is_a_collection_error(pytester: pytest
     result.stdout.fnmatch_lines(["*case file error: testcases/twice.yaml:10: case id 'retrieve-one' is already used at testcases/twice.yaml:3*"])
 
 
+def test_an_alias_bomb_is_a_collection_error_at_the_alias_without_traceback(pytester: pytest.Pytester) -> None:
+    levels = "".join(f"l{i + 1}: &l{i + 1} [" + ", ".join([f"*l{i}"] * 9) + "]\n" for i in range(8))
+    write(pytester, "testcases/bomb.yaml", "l0: &l0 [x, x, x, x, x, x, x, x, x]\n" + levels + "cases: *l8\n")
+    result = pytester.runpytest("--collect-only", "-q")
+    result.stdout.fnmatch_lines(["*case file error: testcases/bomb.yaml:5: YAML alias [*]l3 (anchor &l3 on line 4) takes the nodes"
+                                 " repeated through aliases to 15,670, over the limit of 10,000 for a case file: *alias bomb*"])
+    assert "Traceback" not in result.stdout.str()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+
+
 # ------------------------------------------------------------------ selection
 
 

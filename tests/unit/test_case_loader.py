@@ -116,6 +116,56 @@ def test_two_documents_in_one_file_are_refused(parser: CaseParser, tmp_path: Pat
     assert info.value.line == 2
 
 
+SHARED_REQUEST = """\
+transaction: studies.search
+cases:
+  - id: first-search
+    title: First search
+    requirements: [SEARCH-RESOURCE-ALL-STUDIES]
+    level: shall
+    steps:
+      - request: &all-studies {path: /studies, headers: {Accept: application/dicom+json}}
+        expect: [status: 200]
+  - id: second-search
+    title: Second search
+    requirements: [SEARCH-RESOURCE-ALL-STUDIES]
+    level: shall
+    steps:
+      - request: *all-studies
+        expect: [status: 200]
+"""
+
+
+def test_an_alias_may_repeat_a_small_value(parser: CaseParser, tmp_path: Path) -> None:
+    path = tmp_path / "shared.yaml"
+    path.write_text(SHARED_REQUEST)
+    first, second = parser.parse_file(path, "shared.yaml")
+    assert first.steps[0].request == second.steps[0].request
+    assert second.steps[0].request.path == "/studies"
+
+
+def test_aliases_that_repeat_more_than_10000_nodes_are_a_case_file_error_at_the_alias(
+        parser: CaseParser, tmp_path: Path) -> None:
+    path = tmp_path / "repeats.yaml"
+    # a list of 999 scalars is 1,000 nodes: ten aliases of it are allowed, the eleventh (line 12) is not
+    path.write_text("many: &many [" + ", ".join(["x"] * 999) + "]\n" + "".join(f"copy{i}: *many\n" for i in range(11)))
+    with pytest.raises(CaseFileError) as info:
+        parser.parse_file(path, "repeats.yaml")
+    assert str(info.value).startswith("repeats.yaml:12: YAML alias *many (anchor &many on line 1) takes the nodes "
+                                      "repeated through aliases to 11,000, over the limit of 10,000 for a case file: ")
+    assert "should read top to bottom" in info.value.message
+    assert "alias bomb" in info.value.message
+
+
+def test_an_alias_inside_the_node_it_names_is_a_case_file_error_at_the_alias(parser: CaseParser, tmp_path: Path) -> None:
+    path = tmp_path / "itself.yaml"
+    path.write_text("cases: &me\n  - id: x\n    steps: *me\n")
+    with pytest.raises(CaseFileError) as info:
+        parser.parse_file(path, "itself.yaml")
+    assert str(info.value) == ("itself.yaml:3: YAML alias *me is inside the node its anchor &me (line 1) names: "
+                               "a value cannot contain itself")
+
+
 def test_schema_errors_list_further_problems_with_their_own_lines(parser: CaseParser, tmp_path: Path) -> None:
     path = tmp_path / "many.yaml"
     path.write_text(

@@ -7,7 +7,7 @@ from typing import Any
 from conformance_fixtures import Instance
 
 from .context import CheckContext
-from .fidelity import EXPLICIT_LE, NotPart10, compare_instance, read_part10, transfer_syntax_of
+from .fidelity import EXPLICIT_LE, NotPart10, Received, compare_instance
 from .partinfo import part_info
 from .registry import Outcome, check
 
@@ -65,7 +65,7 @@ def multipart(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
 
 def _declared_matches_file(number: int, declared: str, body: bytes) -> list[str]:
     try:
-        actual = transfer_syntax_of(read_part10(body))
+        actual = Received(body).transfer_syntax
     except NotPart10:
         return []  # the instances check says so
     if declared != actual:
@@ -104,19 +104,18 @@ def instances(ctx: CheckContext, spec: list[str] | dict[str, Any]) -> Outcome:
     for part in ctx.response.parts():
         info = part_info(part)
         try:
-            got = read_part10(info.body)
+            received = Received(info.body)
+            uid, inst = received.identify(wanted)
         except NotPart10 as exc:
             problems.append(f"part {info.number} is not a DICOM Part 10 file: {exc}")
             continue
-        uid = str(got.get("SOPInstanceUID", ""))
-        inst = wanted.get(uid)
         if inst is None:
             problems.append(f"part {info.number} is SOP Instance {uid}, which was not asked for")
             continue
         if uid in seen:
             problems.append(f"part {info.number}: instance {inst.key} sent twice")
         seen.add(uid)
-        verdict = compare_instance(inst, info.body, got, allowed_syntaxes(ts_spec, inst))
+        verdict = compare_instance(inst, received, allowed_syntaxes(ts_spec, inst))
         problems += [f"{inst.key}: {p}" for p in verdict.problems]
         for note in verdict.notes:
             ctx.note(f"{inst.key}: {note}")
@@ -137,13 +136,14 @@ def dicom_file(ctx: CheckContext, spec: str | dict[str, Any]) -> Outcome:
     inst = ctx.data.instance(key)
     body = ctx.response.read()
     try:
-        got = read_part10(body)
+        received = Received(body)
+        uid, _ = received.identify({inst.dataset.SOPInstanceUID: inst})
     except NotPart10 as exc:
         return f"body ({len(body)} bytes, starts {body[:8]!r}) is not a DICOM Part 10 file: {exc}"
-    if str(got.get("SOPInstanceUID", "")) != inst.dataset.SOPInstanceUID:
-        return f"body is SOP Instance {got.get('SOPInstanceUID')}, expected {inst.key} ({inst.dataset.SOPInstanceUID})"
+    if uid != inst.dataset.SOPInstanceUID:
+        return f"body is SOP Instance {uid or None}, expected {inst.key} ({inst.dataset.SOPInstanceUID})"
     ts_spec = None if isinstance(spec, str) else spec.get("transfer_syntax")
-    verdict = compare_instance(inst, body, got, allowed_syntaxes(ts_spec, inst))
+    verdict = compare_instance(inst, received, allowed_syntaxes(ts_spec, inst))
     for note in verdict.notes:
         ctx.note(f"{inst.key}: {note}")
     return verdict.problems

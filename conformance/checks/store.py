@@ -10,7 +10,7 @@ from ..dicom.xml_parse import parse_xml, split_name
 from ..errors import Nonconformance
 from ..transport.response import BodyFormatError
 from .context import CheckContext
-from .fidelity import NotPart10, compare_instance, read_part10
+from .fidelity import NotPart10, Received, compare_instance
 from .jsonds import datasets, first_value
 from .partinfo import part_info
 from .registry import Outcome, check
@@ -194,11 +194,10 @@ def _retrieve_stored(ctx: CheckContext, referenced: dict[Any, dict[str, Any]], k
             problems.append(f"{key}: Retrieve URL {url} gave {len(bodies)} parts, expected the one instance")
             continue
         try:
-            got = read_part10(bodies[0])
+            verdict = compare_instance(inst, Received(bodies[0]), allowed_syntaxes("default", inst))
         except NotPart10 as exc:
             problems.append(f"{key}: Retrieve URL {url}: {exc}")
             continue
-        verdict = compare_instance(inst, bodies[0], got, allowed_syntaxes("default", inst))
         problems += [f"{key} as retrieved: {p}" for p in verdict.problems]
         for note in verdict.notes:
             ctx.note(f"{key} as retrieved: {note}")

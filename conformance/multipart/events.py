@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from conformance.multipart.headers import PartHeaders
 
@@ -13,6 +13,7 @@ class PartStart:
 
     index: int
     headers: PartHeaders
+    body_offset: int = field(default=0, compare=False)  # where the body starts in the whole multipart body
 
 
 @dataclass(frozen=True, slots=True)

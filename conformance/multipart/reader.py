@@ -339,7 +339,7 @@ class MultipartReader:
         return parsed
 
     def _start_body(self, headers: PartHeaders, body_at: int, events: list[Event]) -> int:
-        events.append(PartStart(self._index, headers))
+        events.append(PartStart(self._index, headers, self._base + body_at))
         self._state = _BODY
         self._at_line_start = True
         self._part_size = 0

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, BinaryIO
 
-from ..multipart import ContentType, MultipartError, MultipartReader, Part, PartData, PartEnd, PartStart, boundary_of
+from ..multipart import (ContentType, MultipartError, MultipartReader, Part, PartData, PartEnd, PartHeaders, PartStart,
+                         boundary_of)
 
 SPOOL_MEMORY = 8 << 20
 READ_CHUNK = 1 << 20
@@ -49,6 +50,8 @@ class Response:
     elapsed_s: float
     _json: Any = field(default=None, repr=False)
     _json_done: bool = field(default=False, repr=False)
+    # Where each part's body lies in the spool, and the framing error that ended the body (if any).
+    _part_index: tuple[list[tuple[int, PartHeaders, int, int]], str | None] | None = field(default=None, repr=False)
 
     @staticmethod
     def new_spool() -> BinaryIO:
@@ -82,8 +85,13 @@ class Response:
         return ct.media_type if ct else None
 
     def iter_body(self, chunk: int = READ_CHUNK) -> Iterator[bytes]:
-        self.spool.seek(0)
-        while block := self.spool.read(chunk):
+        position = 0
+        while True:
+            self.spool.seek(position)  # other readers of the spool may have moved it meanwhile
+            block = self.spool.read(chunk)
+            if not block:
+                return
+            position += len(block)
             yield block
 
     def read(self, limit: int = MAX_IN_MEMORY_DOC) -> bytes:
@@ -125,29 +133,50 @@ class Response:
             raise BodyFormatError(str(exc)) from None
 
     def parts(self, max_part_bytes: int = 1 << 30) -> Iterator[Part]:
-        """Each part with its body, one at a time (only one part is in memory)."""
+        """Each part with its body, one at a time (only one part is in memory).
+
+        The first complete pass parses the framing and notes where each part's body lies in the
+        spool; later passes (several checks judge the same response) read the bodies straight
+        from there, and end with the same framing error, if any, after the same parts.
+        """
+        if self._part_index is None:
+            yield from self._parse_parts(max_part_bytes)
+            return
+        spans, error = self._part_index
+        for index, headers, offset, size in spans:
+            if size > max_part_bytes:
+                raise BodyFormatError(f"part {index + 1} is larger than {max_part_bytes} bytes")
+            self.spool.seek(offset)
+            yield Part(index, headers, self.spool.read(size))
+        if error is not None:
+            raise BodyFormatError(error)
+
+    def _parse_parts(self, max_part_bytes: int) -> Iterator[Part]:
         reader = MultipartReader(self.boundary())
-        headers = None
+        spans: list[tuple[int, PartHeaders, int, int]] = []
+        headers: PartHeaders | None = None
         buf: list[bytes] = []
-        size = 0
+        size = offset = 0
         try:
             for chunk in self.iter_body():
                 for event in reader.feed(chunk):
                     if isinstance(event, PartStart):
-                        headers, buf, size = event.headers, [], 0
+                        headers, buf, size, offset = event.headers, [], 0, event.body_offset
                     elif isinstance(event, PartData):
                         size += len(event.data)
-                        if size > max_part_bytes:
+                        if size > max_part_bytes:  # not noted: another pass may allow more
                             raise BodyFormatError(f"part {event.index + 1} is larger than {max_part_bytes} bytes")
                         buf.append(event.data)
                     elif isinstance(event, PartEnd) and headers is not None:
-                        yield Part(event.index, headers, b"".join(buf))
-                        buf = []
-            for event in reader.close():
-                if isinstance(event, PartEnd) and headers is not None:
-                    yield Part(event.index, headers, b"".join(buf))
+                        spans.append((event.index, headers, offset, event.size))
+                        body, buf = b"".join(buf), []
+                        yield Part(event.index, headers, body)
+            reader.close()
         except MultipartError as exc:
-            raise BodyFormatError(f"multipart framing: {exc}") from None
+            message = f"multipart framing: {exc}"
+            self._part_index = (spans, message)
+            raise BodyFormatError(message) from None
+        self._part_index = (spans, None)
 
     def close(self) -> None:
         self.spool.close()

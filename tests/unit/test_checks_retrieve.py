@@ -9,7 +9,7 @@ import copy
 
 import pytest
 
-from conformance.checks.fidelity import NotPart10, compare_instance, read_part10
+from conformance.checks.fidelity import NotPart10, Received, compare_instance, read_part10
 from conformance.checks.retrieve import allowed_syntaxes
 from test_checks_retrieve_support import CORPUS, Data, ctx, instance_parts, multipart, part10, response, run
 
@@ -132,7 +132,7 @@ def test_compare_instance_reports_file_meta_that_disagrees_with_the_dataset() ->
     inst = CORPUS.instance("ct1")
     got = read_part10(inst.data)
     got.file_meta.MediaStorageSOPInstanceUID = "1.2.3"
-    assert any("Media Storage SOP Instance UID" in p for p in compare_instance(inst, inst.data, got).problems)
+    assert any("Media Storage SOP Instance UID" in p for p in compare_instance(inst, Received(inst.data, got)).problems)
 
 
 # ------------------------------------------------------------------ dicom_file
@@ -184,3 +184,73 @@ def test_payload_framing_wants_exactly_one_of_length_and_transfer_encoding() -> 
 def test_data_stub_serves_case_local_copies_first() -> None:
     data = Data({"a": CORPUS.instance("ct2")})
     assert data.instance("a") is CORPUS.instance("ct2") and data.instance("ct1") is CORPUS.instance("ct1")
+
+
+# ------------------------------------------------------------------ one parse per response, data set read only when needed
+
+
+def test_a_verbatim_instance_is_judged_from_its_file_meta_without_reading_its_data_set() -> None:
+    inst = CORPUS.instance("ct1")
+    received = Received(inst.data)
+    assert received.identify({inst.dataset.SOPInstanceUID: inst}) == (inst.dataset.SOPInstanceUID, inst)
+    assert compare_instance(inst, received).problems == []
+    assert received._dataset is None  # the data set bytes equal the stored ones: nothing in them to look at
+
+
+def test_file_meta_naming_another_instance_is_not_trusted_the_data_set_decides() -> None:
+    ct1, ct2 = CORPUS.instance("ct1"), CORPUS.instance("ct2")
+    lying = _with_file_meta_uid(ct1.data, ct2.dataset.SOPInstanceUID)
+    candidates = {ct1.dataset.SOPInstanceUID: ct1, ct2.dataset.SOPInstanceUID: ct2}
+    assert Received(lying).identify(candidates) == (ct1.dataset.SOPInstanceUID, ct1)
+    assert any("Media Storage SOP Instance UID" in p for p in run("instances", ctx(instances_response(lying)), ["ct1"]))
+
+
+def test_every_check_on_a_multipart_response_sees_the_same_parts_from_one_parse() -> None:
+    bodies = [b"first", b"second" * 1000]
+    headers, body = multipart([({"Content-Type": "application/dicom"}, b) for b in bodies], "application/dicom")
+    resp = response(200, headers, body)
+    first = [(p.index, p.body) for p in resp.parts()]
+    assert resp._part_index is not None  # framing parsed once, part bodies located in the spool
+    assert [(p.index, p.body) for p in resp.parts()] == first == [(0, bodies[0]), (1, bodies[1])]
+
+
+def test_a_framing_error_ends_every_pass_after_the_same_parts() -> None:
+    from conformance.transport.response import BodyFormatError
+
+    headers, body = multipart([({"Content-Type": "application/dicom"}, b"whole")], "application/dicom")
+    resp = response(200, headers, body[: body.rindex(b"--") - 10])  # the close delimiter cut off
+    for _ in range(2):
+        seen = []
+        with pytest.raises(BodyFormatError, match="multipart framing"):
+            for part in resp.parts():
+                seen.append(part.body)
+        assert seen == []  # the one part never ended: no delimiter after it
+
+
+def _with_file_meta_uid(part10_bytes: bytes, uid: str) -> bytes:
+    """The same Part 10 file with Media Storage SOP Instance UID rewritten (pydicom would correct it)."""
+    import io
+
+    from pydicom.filewriter import write_file_meta_info
+
+    meta = read_part10(part10_bytes).file_meta
+    meta.MediaStorageSOPInstanceUID = uid
+    out = io.BytesIO()
+    out.write(b"\0" * 128 + b"DICM")
+    write_file_meta_info(out, meta, enforce_standard=True)
+    group_end = 144 + int.from_bytes(part10_bytes[140:144], "little")
+    return out.getvalue() + part10_bytes[group_end:]
+
+
+def test_an_instance_kept_only_as_a_fingerprint_is_still_recognised_verbatim_and_a_changed_one_is_not() -> None:
+    import dataclasses
+
+    from conformance.checks.fidelity import dataset_fingerprint
+
+    inst = CORPUS.instance("ct1")
+    slim = dataclasses.replace(inst, data=b"", dataset_fingerprint=dataset_fingerprint(inst.data))
+    assert Received(inst.data).is_verbatim(slim)
+    changed = bytearray(inst.data)
+    changed[-1] ^= 0x01  # one pixel bit
+    assert not Received(bytes(changed)).is_verbatim(slim)
+    assert any("Pixel Data differs" in p for p in compare_instance(slim, Received(bytes(changed))).problems)

@@ -97,6 +97,8 @@ class CaseItem(pytest.Function):
             return "\n".join([head, "server does not conform:", *lines])
         if isinstance(excinfo.value, HarnessError):
             return f"{head}\nerror: {redact(str(excinfo.value))}"
+        if isinstance(excinfo.value, pytest.xfail.Exception):  # a should/may finding: its message says it all
+            return f"{head}\n{excinfo.value.msg}"
         return f"{head}\nharness bug (please report):\n{redact(str(super().repr_failure(excinfo)))}"
 
 

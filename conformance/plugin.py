@@ -119,6 +119,12 @@ def pytest_configure_node(node: Any) -> None:
     node.workerinput["dicomweb_state_dir"] = str(state.state_dir)
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from .reporting.allure_files import use_fast_result_writer
+
+    use_fast_result_writer()  # every plugin is configured by now, allure-pytest's file logger included
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if is_case_file(file_path, state_of(parent.config).extra_roots, parent.config.rootpath):
         return CaseFile.from_parent(parent, path=file_path)

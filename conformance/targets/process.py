@@ -39,14 +39,16 @@ class ServerProcess:
         except OSError as exc:
             raise TargetError(f"cannot start {self.name} ({self.argv[0]}): {exc.strerror}") from None
         deadline = time.monotonic() + ready_timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise TargetError(f"{self.name} exited with status {self.proc.returncode} while starting; see {self.log}")
-            try:
-                httpx.get(self.probe_url, timeout=1.0, headers={"Accept": "application/dicom+json"})
-                return
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        # One plain-HTTP client for the whole wait: every new httpx client loads the CA bundle.
+        with httpx.Client(timeout=1.0, verify=False, trust_env=False) as probe:
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    raise TargetError(f"{self.name} exited with status {self.proc.returncode} while starting; see {self.log}")
+                try:
+                    probe.get(self.probe_url, headers={"Accept": "application/dicom+json"})
+                    return
+                except httpx.HTTPError:
+                    time.sleep(0.1)
         self.stop()
         raise TargetError(f"{self.name} did not answer at {self.probe_url} within {ready_timeout:g} s; see {self.log}")
 

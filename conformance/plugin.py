@@ -131,6 +131,12 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     return None
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    from .runner.gc_policy import keep_out_of_gc
+
+    keep_out_of_gc()  # the collected items live as long as the run
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     terms = [t for arg in config.getoption("dicomweb_select") for t in arg.split(",") if t.strip()]
     selection = Selection(terms) if terms else None

@@ -23,6 +23,7 @@ from conformance_fixtures import Corpus, Instance, build_corpus
 from conformance_fixtures.uids import run_tag
 
 from ..errors import PreconditionError, TargetError
+from .gc_policy import keep_out_of_gc
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,9 @@ class RunData:
 
     @cached_property
     def corpus(self) -> Corpus:
-        return build_corpus(self.run_id)
+        corpus = build_corpus(self.run_id)
+        keep_out_of_gc()  # the corpus lives as long as the run: no collection needs to scan it again
+        return corpus
 
     @property
     def prefix(self) -> str:

@@ -120,9 +120,16 @@ def pytest_configure_node(node: Any) -> None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    from .reporting.allure_files import use_fast_result_writer
+    from .reporting import allure_files
 
-    use_fast_result_writer()  # every plugin is configured by now, allure-pytest's file logger included
+    allure_files.write_in_background()  # every plugin is configured by now, allure-pytest's file logger included
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from .reporting import allure_files
+
+    allure_files.flush()  # before pytest returns: the CLI builds the HTML report from these files next
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

@@ -1,21 +1,67 @@
-"""Allure result files written with the C JSON encoder.
+"""Allure result files, written off the case loop.
 
-allure-pytest writes every result and container with ``json.dump`` to a file, and ``json.dump``
-always takes the pure-Python encoder; ``json.dumps`` without indentation takes the C one. The
-files and their content are the same; a suite of 700 cases spends about 0.3 s less writing them.
+allure-pytest writes every result, container and attachment synchronously, one file each, and
+serialises results with ``json.dump`` (always the pure-Python encoder). A suite run writes some
+1,300 such files. Here the documents are serialised with ``json.dumps`` (the C encoder) and the
+files are written by one background thread: file system calls release the GIL, so the next case
+runs meanwhile. The files and their content are what allure-pytest itself would write, each
+appearing whole (written under a temporary name, then renamed), and all of them are on disk
+before pytest returns (``flush`` at unconfigure, before the HTML report is generated).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import queue
+import sys
+import threading
 import uuid
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 
-def use_fast_result_writer() -> None:
-    """Give every registered AllureFileLogger the faster writer (no-op without allure-pytest)."""
+class FileWriter:
+    """One thread writing (path, bytes) pairs in order; ``flush`` waits until all are on disk."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[Path, bytes]] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.errors: list[str] = []
+
+    def put(self, path: Path, data: bytes) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="allure-file-writer", daemon=True)
+                self._thread.start()
+        self._queue.put((path, data))
+
+    def flush(self) -> list[str]:
+        """Wait for every queued file; the errors met so far (each said once)."""
+        self._queue.join()
+        errors, self.errors = self.errors, []
+        return errors
+
+    def _run(self) -> None:
+        while True:
+            path, data = self._queue.get()
+            try:
+                tmp = path.with_name(path.name + ".tmp")
+                tmp.write_bytes(data)
+                os.replace(tmp, path)  # a reader never sees half a file
+            except OSError as exc:
+                self.errors.append(f"{path.name}: {exc.strerror or exc}")
+            finally:
+                self._queue.task_done()
+
+
+WRITER = FileWriter()
+
+
+def write_in_background() -> None:
+    """Route every registered AllureFileLogger's writes through WRITER (no-op without allure-pytest)."""
     try:
         import allure_commons
         from allure_commons.logger import AllureFileLogger
@@ -24,16 +70,29 @@ def use_fast_result_writer() -> None:
     for plugin in allure_commons.plugin_manager.get_plugins():
         if type(plugin) is AllureFileLogger and "_report_item" not in vars(plugin):
             plugin._report_item = partial(_report_item, plugin, AllureFileLogger._report_item)
+            plugin.report_attached_data = partial(_report_attached_data, plugin)
+
+
+def flush() -> None:
+    """Every Allure file is on disk when this returns; failures to write are said on stderr."""
+    errors = WRITER.flush()
+    if errors:
+        shown = "; ".join(errors[:3]) + (f" (and {len(errors) - 3} more)" if len(errors) > 3 else "")
+        print(f"dicomweb-conformance: {len(errors)} Allure result file(s) could not be written: {shown}",
+              file=sys.stderr)
 
 
 def _report_item(logger: Any, original: Any, item: Any) -> None:
     if os.environ.get("ALLURE_INDENT_OUTPUT"):  # asks for the indented form only json.dump gives
+        WRITER.flush()  # keep the order of files
         original(logger, item)
         return
     from attr import asdict
 
     filename = item.file_pattern.format(prefix=uuid.uuid4())
     data = asdict(item, filter=lambda _, v: v or v is False)
-    tmp = logger._report_dir / f"{filename}.tmp"
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf8")
-    os.replace(tmp, logger._report_dir / filename)  # a reader never sees half a file, as allure's own writer
+    WRITER.put(logger._report_dir / filename, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def _report_attached_data(logger: Any, body: str | bytes, file_name: str) -> None:
+    WRITER.put(logger._report_dir / file_name, body.encode("utf-8") if isinstance(body, str) else bytes(body))

@@ -67,10 +67,14 @@ def write_in_background() -> None:
         from allure_commons.logger import AllureFileLogger
     except ImportError:
         return
-    for plugin in allure_commons.plugin_manager.get_plugins():
+    manager = allure_commons.plugin_manager
+    for plugin in manager.get_plugins():
         if type(plugin) is AllureFileLogger and "_report_item" not in vars(plugin):
             plugin._report_item = partial(_report_item, plugin, AllureFileLogger._report_item)
-            plugin.report_attached_data = partial(_report_attached_data, plugin)
+            # pluggy holds the method it registered, so the attachment hook is redirected there.
+            for impl in manager.hook.report_attached_data.get_hookimpls():
+                if impl.plugin is plugin:
+                    impl.function = partial(_report_attached_data, plugin)
 
 
 def flush() -> None:

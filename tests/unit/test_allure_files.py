@@ -61,3 +61,24 @@ def test_indented_output_is_left_to_allures_own_writer(tmp_path: Path, monkeypat
     monkeypatch.setenv("ALLURE_INDENT_OUTPUT", "1")
     _report_item(AllureFileLogger(str(tmp_path)), AllureFileLogger._report_item, _result())
     assert _only_file(tmp_path).read_text(encoding="utf8").startswith("{\n    ")
+
+
+def test_allures_own_hooks_reach_the_background_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import allure_commons
+
+    from conformance.reporting import allure_files
+
+    queued: list[str] = []
+    real_put = WRITER.put
+    monkeypatch.setattr(WRITER, "put", lambda path, data: (queued.append(path.name), real_put(path, data)))
+    logger = AllureFileLogger(str(tmp_path))
+    allure_commons.plugin_manager.register(logger)
+    try:
+        allure_files.write_in_background()
+        allure_commons.plugin_manager.hook.report_attached_data(body="transcript", file_name="t-attachment.txt")
+        allure_commons.plugin_manager.hook.report_result(result=_result())
+    finally:
+        allure_commons.plugin_manager.unregister(logger)
+    assert WRITER.flush() == []
+    assert queued[0] == "t-attachment.txt" and queued[1].endswith("-result.json")
+    assert (tmp_path / "t-attachment.txt").read_text(encoding="utf-8") == "transcript"

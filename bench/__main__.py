@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     report = Report(size=ns.size, started=datetime.now())
     workdir = Path(tempfile.mkdtemp(prefix="dicomweb-bench-"))
     os.environ.setdefault("BENCH_PYCACHE", str(workdir / "pycache"))
+    # The SEG fixture template (fixtures/seg_template.py) is cached in the bench's own folder: the
+    # first (warm-up) run builds it, as a user's first run does, and the user's cache is left alone.
+    os.environ.setdefault("DICOMWEB_CONFORMANCE_CACHE", str(workdir / "cache"))
     reps = ns.reps or (1 if ns.size == "smoke" else 5)
     ctx = Context(size=ns.size, reps=reps, workdir=workdir, report=report, verbose=not ns.quiet)
     started = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -48,6 +49,17 @@ def engine_root() -> Path:
     return Path(os.environ.get("BENCH_ENGINE") or ROOT)
 
 
+@functools.lru_cache(maxsize=None)
+def _fixtures_shim(engine: Path) -> str:
+    """A folder whose conformance_fixtures is the engine's fixtures/ (this checkout's editable
+    install maps the name to its own), so an A/B compares the fixtures as well; '' for this checkout."""
+    if engine.resolve() == ROOT.resolve():
+        return ""
+    shim = Path(tempfile.mkdtemp(prefix="bench-fixtures-shim-"))
+    (shim / "conformance_fixtures").symlink_to(engine.resolve() / "fixtures", target_is_directory=True)
+    return str(shim)
+
+
 def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment of measured children: this checkout (or BENCH_ENGINE) importable, bytecode cached.
 
@@ -56,7 +68,7 @@ def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     nothing is written next to the sources), instead of being recompiled on every start.
     """
     env = dict(os.environ)
-    paths = [str(engine_root()), str(ROOT), env.get("PYTHONPATH", "")]
+    paths = [_fixtures_shim(engine_root()), str(engine_root()), str(ROOT), env.get("PYTHONPATH", "")]
     env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(p for p in paths if p))
     if env.get("BENCH_PYCACHE"):
         env.pop("PYTHONDONTWRITEBYTECODE", None)

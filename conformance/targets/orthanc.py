@@ -46,9 +46,9 @@ class OrthancTarget:
         self.wado_uri = f"http://127.0.0.1:{self.port}/wado"
         probe = f"http://127.0.0.1:{self.port}/system"
         binary = shutil.which("Orthanc") or ORTHANC_BIN
-        # Orthanc takes 4-5 s to exit; wait for it so the port is really free afterwards.
+        # Its storage is deleted on stop, so it is killed rather than given 2-5 s to shut down gracefully.
         self.process = ServerProcess("Orthanc", [binary, str(self.dir / "orthanc.json")], probe,
-                                     self.dir / "orthanc.log", stop_timeout=20.0)
+                                     self.dir / "orthanc.log", stop_timeout=20.0, throwaway=True)
         self._users = users
 
     def start(self) -> "OrthancTarget":

@@ -25,9 +25,12 @@ class ServerProcess:
     """A child process serving HTTP on loopback; ready when `probe_url` answers."""
 
     def __init__(self, name: str, argv: Sequence[str], probe_url: str, log: Path, cwd: Path | None = None,
-                 stop_timeout: float = 15.0) -> None:
+                 stop_timeout: float = 15.0, throwaway: bool = False) -> None:
         self.name, self.argv, self.probe_url, self.log, self.cwd = name, list(argv), probe_url, log, cwd
         self.stop_timeout = stop_timeout
+        # A server whose storage is deleted right after it stops loses nothing by being killed,
+        # and a graceful stop can take seconds (Orthanc's HTTP server: about 2 s).
+        self.throwaway = throwaway
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, ready_timeout: float = 30.0) -> None:
@@ -55,6 +58,10 @@ class ServerProcess:
     def stop(self) -> None:
         proc, self.proc = self.proc, None
         if proc is None or proc.poll() is not None:
+            return
+        if self.throwaway:
+            proc.kill()
+            proc.wait(5)
             return
         proc.send_signal(signal.SIGTERM)
         try:

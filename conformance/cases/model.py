@@ -27,8 +27,8 @@ class Expectation:
 
 @dataclass(frozen=True)
 class Body:
-    """What a request carries. kind: stow (fixture instances as multipart/related),
-    text, json, bytes (hex), multipart (explicit parts)."""
+    """What a request carries. kind: stow (fixture instances as multipart/related), stow_json and
+    stow_xml (the same as metadata plus bulk data), text, json, bytes (hex), multipart (explicit parts)."""
 
     kind: str
     value: Any

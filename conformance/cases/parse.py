@@ -79,16 +79,21 @@ def _scalar(v: Any) -> str:
     return str(v).lower() if isinstance(v, bool) else str(v)
 
 
+# stow: Part 10 instances; stow_json / stow_xml: the same instances as metadata plus bulk data (§10.5.1.4).
+STOW_KINDS = ("stow", "stow_json", "stow_xml")
+BODY_KINDS = (*STOW_KINDS, "parts", "text", "json", "hex", "empty", "dataset", "workitem")
+
+
 def _body(raw: dict[str, Any] | None) -> Body | None:
     if raw is None:
         return None
-    kinds = [k for k in ("stow", "parts", "text", "json", "hex", "empty", "dataset", "workitem") if k in raw]
+    kinds = [k for k in BODY_KINDS if k in raw]
     if len(kinds) != 1:
-        raise ValueError(f"a body needs exactly one of stow, parts, text, json, hex, empty, dataset, workitem (got {kinds or 'none'})")
+        raise ValueError(f"a body needs exactly one of {', '.join(BODY_KINDS)} (got {kinds or 'none'})")
     value = raw[kinds[0]]
     if kinds[0] == "parts":
         value = tuple(dict(p) for p in value)
-    elif kinds[0] == "stow":
+    elif kinds[0] in STOW_KINDS:
         value = tuple(value)
     return Body(kind=kinds[0], value=value, content_type=raw.get("content_type"), boundary=raw.get("boundary"))
 
@@ -217,7 +222,7 @@ class CaseParser:
         except ValueError as exc:
             raise fail("body", str(exc), req) from None
         if body is not None:
-            keys = body.value if body.kind == "stow" else [p["instance"] for p in body.value if "instance" in p] if body.kind == "parts" else []
+            keys = body.value if body.kind in STOW_KINDS else [p["instance"] for p in body.value if "instance" in p] if body.kind == "parts" else []
             if body.kind == "workitem":
                 keys = [body.value]
             for key in keys:

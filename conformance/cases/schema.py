@@ -51,11 +51,15 @@ def _body() -> dict[str, Any]:
     }
     return {
         "type": "object",
-        "description": "Exactly one of stow, parts, text, json, hex, empty, dataset, workitem.",
+        "description": "Exactly one of stow, stow_json, stow_xml, parts, text, json, hex, empty, dataset, workitem.",
         "additionalProperties": False,
         "minProperties": 1,
         "properties": {
             "stow": {**instances, "description": "fixture instances sent as multipart/related; type=\"application/dicom\""},
+            "stow_json": {**instances, "description": "fixture instances sent as metadata plus bulk data (PS3.18 10.5.1.4): "
+                          "one application/dicom+json array part, then one part per bulk value"},
+            "stow_xml": {**instances, "description": "fixture instances sent as metadata plus bulk data (PS3.18 10.5.1.4): "
+                         "one application/dicom+xml part per instance, then one part per bulk value"},
             "parts": {"type": "array", "items": part, "description": "explicit multipart/related parts"},
             "text": {"type": "string"},
             "json": {},

@@ -19,6 +19,7 @@ from ..cases.profile import Profile
 from conformance_fixtures.built import case_aet, case_uid
 from .data import CaseData
 from .dicom_body import dataset_json, keyword_json, with_instance_uid
+from .stow_metadata import NotSendableAsMetadata, json_payload, xml_payload
 
 
 class Renderer:
@@ -84,7 +85,7 @@ class Renderer:
         if spec.service == "uri" and path in ("", "/") and query:
             url = base_url + f"?{query}"  # WADO-URI: the endpoint itself takes the query
         headers = [(self.text(k), self.text(v)) for k, v in spec.headers]
-        body, ctype, summary = self.body(spec.body, self._uid_in_dataset(spec)) if spec.body else (None, None, "")
+        body, ctype, summary = self.body(spec.body, self._uid_in_dataset(spec), base_url) if spec.body else (None, None, "")
         if ctype and not any(k.lower() == "content-type" for k, _ in headers):
             headers.append(("Content-Type", ctype))
         return HttpRequest(spec.method, url, tuple(headers), body, summary, spec.follow_redirects)
@@ -116,13 +117,23 @@ class Renderer:
             return self.text(spec.workitem_uid)
         return None
 
-    def body(self, body: Body, instance_uid: str | None = None) -> tuple[bytes, str | None, str]:
+    def body(self, body: Body, instance_uid: str | None = None, base_url: str = "") -> tuple[bytes, str | None, str]:
         natural: str | None
         if body.kind == "stow":
             insts = [self.data.instance(k) for k in body.value]
             natural, data = build_related([({"Content-Type": "application/dicom"}, i.data) for i in insts],
                                           boundary=body.boundary, type_="application/dicom")
             summary = f"{len(insts)} DICOM part(s): {', '.join(body.value)}"
+        elif body.kind in ("stow_json", "stow_xml"):
+            insts = [self.data.instance(k) for k in body.value]
+            build = json_payload if body.kind == "stow_json" else xml_payload
+            try:
+                natural, data = build(insts, base_url, boundary=body.boundary)
+            except NotSendableAsMetadata as exc:
+                path, _, line = self.where.rpartition(":")
+                raise CaseFileError(path, int(line) if line.isdigit() else None, f"body {body.kind}: {exc}") from None
+            form = "DICOM JSON" if body.kind == "stow_json" else "DICOM XML"
+            summary = f"{len(insts)} instance(s) as {form} metadata plus bulk data: {', '.join(body.value)}"
         elif body.kind == "parts":
             parts = []
             for p in body.value:

@@ -48,6 +48,9 @@ class Request:
     def with_query(self, query: str) -> "Request":
         return replace(self, query=query)
 
+    def with_body(self, body: bytes) -> "Request":
+        return replace(self, body=body)
+
     def query_pairs(self) -> list[tuple[str, str]]:
         pairs = []
         for piece in filter(None, self.query.split("&")):

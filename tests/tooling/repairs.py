@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from .edits import datasets_of, sort_tags
 from .messages import Request, Response
+from .metadata_store import as_part10_store
 from .mutations.base import Mutation, Upstream, has_param, json_doc, ok_only
 
 _TYPE = re.compile(r'type="([^"]*)"', re.IGNORECASE)
@@ -58,6 +59,10 @@ REPAIRS: tuple[Mutation, ...] = (
              "a page cut short by limit gets the Warning 299 that says how many matches remain",
              ("search-studies-paging-warning-remaining", "search-studies-paging-warning-remaining-after-offset"),
              response_edit=_paging_warning, when=has_param("limit")),
+    Mutation("repair-store-metadata-as-part10", ("store",), "STORE-MEDIA-JSON-DEFAULT",
+             "a store of Metadata and Bulkdata (JSON or XML) reaches the server as the Part 10 instances it describes",
+             ("store-json-metadata-bulkdata", "store-xml-metadata-bulkdata", "store-json-metadata-three-instances-to-study",
+              "store-xml-metadata-private-attributes"), request_edit=as_part10_store),
     Mutation("repair-json-tags-ascending", ("search", "metadata"), "JSON-ATTRIBUTE-ORDER",
              "attributes of every DICOM JSON object are put in ascending tag order",
              ("search-studies-by-patient-id", "search-studies-by-study-uid", "search-series-of-study",

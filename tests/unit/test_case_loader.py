@@ -62,7 +62,7 @@ MALFORMED_FILES: dict[str, list[str]] = {
     "var-used-in-its-own-step.yaml": ["step 1 uses ${vars.where}", "no earlier step saves 'where'"],
     "level-stronger-than-requirement.yaml": ["level 'shall' is stronger than any cited requirement (may)"],
     "raw-query-and-query.yaml": ["either query or raw_query, not both"],
-    "body-two-kinds.yaml": ["exactly one of stow, parts, text, json, hex, empty", "'text'", "'json'"],
+    "body-two-kinds.yaml": ["exactly one of stow, stow_json, stow_xml, parts, text, json, hex, empty", "'text'", "'json'"],
     "bad-hex-body.yaml": ["body/hex", "'ab c'"],
     "no-transaction.yaml": ["bad-no-transaction", "no transaction"],
     "unknown-key.yaml": ["'expected' was unexpected"],

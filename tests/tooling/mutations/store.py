@@ -57,6 +57,10 @@ def _corrupt_sent_pixels(request: Request) -> Request:
                    join_parts([p.with_body(flip_last_byte(p.body)) for p in sent], boundary))
 
 
+def _is_metadata_store(request: Request) -> bool:
+    return "application/dicom+" in (request.header("content-type") or "").lower()
+
+
 MUTATIONS = (
     Mutation("store-409-becomes-200", ("store",), "STORE-STUDY-UID-MISMATCH-409",
              "an instance of another study posted to /studies/{study} is answered 200 instead of 409",
@@ -109,4 +113,8 @@ MUTATIONS = (
     Mutation("store-keeps-other-pixels", ("store",), "RETRIEVE-INSTANCE-FIDELITY",
              "the server keeps a pixel byte different from the one it was sent", ("store-then-retrieve-round-trip",),
              request_edit=_corrupt_sent_pixels),
+    Mutation("store-metadata-bulk-value-altered", ("store",), "STORE-MEDIA-JSON-DEFAULT",
+             "a store of Metadata and Bulkdata keeps a pixel value other than the bulk data part it was sent",
+             ("store-json-metadata-bulkdata", "store-xml-metadata-bulkdata", "store-json-metadata-three-instances-to-study"),
+             request_edit=_corrupt_sent_pixels, when=_is_metadata_store),
 )

@@ -27,7 +27,7 @@ from .context import CheckContext
 from .frames import pixel_parts
 from .jsonds import datasets, first_value
 from .partinfo import part_info
-from .registry import Outcome, check
+from .registry import NotApplicable, Outcome, check
 
 MAX_FOLLOWED = 60
 MAX_SHOWN = 10
@@ -118,11 +118,12 @@ def bulkdata_uris(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
     by_uid = _instances_by_uid(ctx)
     accept = spec.get("accept", DEFAULT_ACCEPT)
     problems: list[str] = []
-    followed = 0
+    followed = known = 0
     for doc in metadata_documents(ctx):
         inst = by_uid.get(str(first_value(doc, SOP_INSTANCE_UID)))
         if inst is None:
             continue  # metadata_of says whether the right instances came back
+        known += 1
         for path, vr, uri in bulk_references(doc):
             if followed >= MAX_FOLLOWED:
                 ctx.note(f"stopped after following {MAX_FOLLOWED} BulkDataURIs")
@@ -133,6 +134,10 @@ def bulkdata_uris(ctx: CheckContext, spec: dict[str, Any]) -> Outcome:
             problems += _follow_one(ctx, inst, path, uri, accept, spec)
     if followed < spec.get("min", 0):
         problems.append(f"{followed} BulkDataURI(s) in the metadata, expected at least {spec['min']}")
+    if not known:
+        problems.append("the metadata describes none of the stored instances this case asked about")
+    elif not followed and not problems:
+        raise NotApplicable("the metadata carries every value inline, no BulkDataURI to follow (permitted: PS3.18 10.4.3.3.2)")
     ctx.note(f"followed {followed} BulkDataURI(s)")
     return problems[:MAX_SHOWN]
 

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from .context import CheckContext
 
 Outcome = None | str | Iterable[str]
+
+
+class NotApplicable(Exception):
+    """The answer conforms but leaves the check nothing to judge (e.g. no BulkDataURI to follow,
+    which §10.4.3.3.2 permits): the case ends as a skip that says so, never as a pass."""
 CheckFunc = Callable[["CheckContext", Any], Outcome]
 
 

@@ -16,7 +16,7 @@ from ..cases.model import Case, Step
 from ..checks import REGISTRY
 from ..checks.context import CheckContext
 from ..checks.model_auto import model_findings
-from ..checks.registry import messages
+from ..checks.registry import NotApplicable, messages
 from ..errors import CaseFileError, Finding, HarnessError, Nonconformance, TargetError
 from ..transport.client import HttpClient
 from ..transport.exchange import Exchange, HttpRequest
@@ -114,6 +114,7 @@ def _run_step(case: Case, step: Step, session: Session, data: CaseData, run: Cas
         _skip_if_not_offered(step, exchange)
         ctx = CheckContext(exchange=exchange, data=data, base_url=base,
                            variables=run.variables, render=renderer.text, follow=_follower(step, session, run, base))
+    inapplicable: list[str] = []
     for exp in step.expect:
         check = REGISTRY.get(exp.check)
         assert check is not None, exp.check  # the schema admitted only registered checks
@@ -121,9 +122,13 @@ def _run_step(case: Case, step: Step, session: Session, data: CaseData, run: Cas
             outcome = messages(check.func(ctx, exp.args))
         except BodyFormatError as exc:
             outcome = [str(exc)]
+        except NotApplicable as exc:
+            outcome, _ = [], inapplicable.append(f"{exp.check}: {exc}")
         except HarnessError:
             raise
         run.findings.extend(Finding(exp.check, m, check.requirement, exchange.index) for m in outcome)
+    if inapplicable and not run.findings:
+        raise NotOffered("nothing to judge: " + "; ".join(inapplicable))
     # an explicit check already judged the model; WebSocket receive steps have no HTTP body
     if exchange.response is not None and not any(exp.check == "dicom_json" for exp in step.expect):
         # Every DICOM JSON/XML body is validated. A case's verdict is about the requirements it cites,

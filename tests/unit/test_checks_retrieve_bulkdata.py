@@ -114,3 +114,19 @@ def test_bulkdata_parts_are_bulk_values_of_the_instances_with_locations() -> Non
     status, headers, body = octet_part(b"nothing stored looks like this")
     problems = run("bulkdata_parts", ctx(response(status, headers, body)), {"instances": ["ecg1"]})
     assert len(problems) == 2 and "no bulk value" in problems[0] and "Content-Location" in problems[1]
+
+
+def test_metadata_without_any_bulkdata_uri_leaves_nothing_to_judge_it_is_not_a_pass() -> None:
+    import pytest
+
+    from conformance.checks.registry import NotApplicable
+
+    inline = [{"00080018": {"vr": "UI", "Value": [ECG.dataset.SOPInstanceUID]}}]
+    with pytest.raises(NotApplicable, match="no BulkDataURI to follow"):
+        run("bulkdata_uris", metadata_ctx(inline, {}), {})
+
+
+def test_metadata_of_none_of_the_asked_instances_is_a_failure_not_nothing_to_judge() -> None:
+    other = [{"00080018": {"vr": "UI", "Value": ["1.2.3.4"]}}]
+    assert run("bulkdata_uris", metadata_ctx(other, {}), {}) == [
+        "the metadata describes none of the stored instances this case asked about"]

@@ -87,11 +87,11 @@ def _flagging(construct: Any) -> Any:
 for _tag in ("omap", "pairs", "set"):
     _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _flagging(_Loader.yaml_constructors[f"tag:yaml.org,2002:{_tag}"]))
 
-_WHY = ("a case file should read top to bottom, and nested aliases can expand a few lines into billions "
+_WHY = ("a {kind} should read top to bottom, and nested aliases can expand a few lines into billions "
         "of nodes (an alias bomb); write the value out instead")
 
 
-def _check_aliases(text: str, path: str) -> None:
+def _check_aliases(text: str, path: str, kind: str) -> None:
     """One pass over the events: refuse the alias that repeats too much, or sits inside its own anchor."""
     events = _Base(text)
     try:
@@ -113,7 +113,7 @@ def _check_aliases(text: str, path: str) -> None:
                 if repeated > ALIAS_NODE_LIMIT:
                     raise CaseFileError(path, line, f"YAML alias *{name} (anchor &{name} on line {anchor_line[name]}) "
                                         f"takes the nodes repeated through aliases to {repeated:,}, over the limit of "
-                                        f"{ALIAS_NODE_LIMIT:,} for a case file: {_WHY}")
+                                        f"{ALIAS_NODE_LIMIT:,} for a {kind}: {_WHY.format(kind=kind)}")
             elif isinstance(event, yaml.ScalarEvent):
                 nodes = 1
                 if event.anchor is not None:
@@ -135,8 +135,8 @@ def _check_aliases(text: str, path: str) -> None:
         events.dispose()
 
 
-def load_yaml(text: str, path: str) -> Any:
-    """Parse YAML text; syntax errors become CaseFileError with the line."""
+def load_yaml(text: str, path: str, kind: str = "case file") -> Any:
+    """Parse YAML text; syntax errors become CaseFileError with the line. `kind` names the file in messages."""
     loader = _Loader(text)
     loader.name = path
     try:
@@ -147,7 +147,7 @@ def load_yaml(text: str, path: str) -> Any:
             raise
         finally:
             if loader.aliased:  # before anything walks the value: refuse an alias bomb at its alias
-                _check_aliases(text, path)
+                _check_aliases(text, path, kind)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -93,6 +93,24 @@ def _load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)
 
 
+def _load_user_yaml(text: str, path: str) -> Any:
+    """An editor's catalog file: bad YAML is a usage error naming the line, and aliases are refused
+    (a catalog has no use for them, and nested ones expand into billions of nodes)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        if "*" in text:
+            for event in yaml.parse(text, Loader=loader):
+                if isinstance(event, yaml.AliasEvent):
+                    raise UsageError(f"{path}:{event.start_mark.line + 1}: YAML alias *{event.anchor}: "
+                                     "aliases are not allowed in a catalog file; write the value out")
+        return _load_yaml(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise UsageError(f"{path}:{mark.line + 1 if mark else '?'}: YAML syntax: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{path}: not YAML: {exc}") from None
+
+
 @lru_cache(maxsize=8)
 def load_catalog(extra: tuple[str, ...] = ()) -> Catalog:
     """The shipped catalog, plus extra catalog files (editors' draft requirements)."""
@@ -103,7 +121,7 @@ def load_catalog(extra: tuple[str, ...] = ()) -> Catalog:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot read catalog {path}: {exc.strerror}") from None
-        more = _parse(_load_yaml(text), path)
+        more = _parse(_load_user_yaml(text, path), path)
         for rid, req in more.requirements.items():
             if rid in merged:
                 raise UsageError(f"{path}: requirement id {rid} is already in the catalog")

@@ -268,3 +268,17 @@ def test_package_transaction_vocabulary_covers_the_catalog() -> None:
     from conformance.catalog import TRANSACTIONS as PACKAGE_TRANSACTIONS
 
     assert {row["transaction"] for row in rows()} <= set(PACKAGE_TRANSACTIONS)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("requirements: [", r"draft\.yaml:\d+: YAML syntax"),
+    ("base: &b {id: X}\nrequirements: [*b]\n", r"draft\.yaml:2: YAML alias \*b: aliases are not allowed in a catalog file"),
+])
+def test_an_editors_malformed_catalog_file_is_a_usage_error_naming_the_line(tmp_path: Path, text: str, message: str) -> None:
+    from conformance.catalog import load_catalog
+    from conformance.errors import UsageError
+
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(text, encoding="utf-8")
+    with pytest.raises(UsageError, match=message):
+        load_catalog((str(draft),))

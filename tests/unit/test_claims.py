@@ -42,7 +42,7 @@ def test_a_mandatory_feature_cannot_be_claimed_away(tmp_path: Path) -> None:
     ("features: {teleport: true}", "teleport"),
     ("features: {thumbnails: maybe}", "not of type 'boolean'"),
     ("server: x", "'features' is a required property"),
-    ("features: [", "not YAML"),
+    ("features: [", r"claims\.yaml:\d+: YAML syntax"),
 ])
 def test_a_malformed_claims_file_is_a_usage_error_naming_the_problem(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(UsageError, match=message):
@@ -61,3 +61,10 @@ def test_the_default_claims_the_uri_service_only_when_its_endpoint_is_known() ->
 
 def test_the_shipped_claims_schema_is_current() -> None:
     assert json.loads(SCHEMA_FILE.read_text()) == json.loads(schema_text())
+
+
+def test_an_alias_bomb_in_a_claims_file_is_refused_at_its_alias_before_it_expands(tmp_path: Path) -> None:
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 9)]
+    with pytest.raises(UsageError, match=r"claims\.yaml:\d+: YAML alias \*a\d .* over the limit of 10,000 for a settings file"):
+        load_claims(write(tmp_path, "\n".join(levels) + "\nfeatures: {thumbnails: true}\n"))

@@ -39,6 +39,8 @@ FEATURES: dict[str, Feature] = {f.name: f for f in (
     Feature("rendered", True, "rendered resources of study, series, instance and frames", "10.4.1.1.3"),
     Feature("xml", True, "DICOM XML (application/dicom+xml) responses", "8.7.3.2"),
     Feature("capabilities", True, "Retrieve Capabilities (OPTIONS, WADL): every RESTful service implements it", "8.9"),
+    Feature("store-metadata-bulkdata", True, "store of Metadata and Bulkdata: JSON is the default and XML a required "
+            "store media type (Table 10.5.4-1)", "10.5.4"),
     # Optional.
     Feature("thumbnails", False, "thumbnail resources (all four levels)", "10.4.1.1.4"),
     Feature("bulkdata-resources", False, "/bulkdata resources of study, series, instance", "10.4.1.1.5"),
@@ -48,7 +50,6 @@ FEATURES: dict[str, Feature] = {f.name: f for f in (
     Feature("fuzzy-matching", False, "fuzzy person name matching", "8.3.4.2"),
     Feature("empty-value-matching", False, "emptyvaluematching", "8.3.4.5"),
     Feature("multiple-value-matching", False, "multiplevaluematching", "8.3.4.6"),
-    Feature("store-metadata-bulkdata", False, "store of metadata plus bulkdata (JSON/XML) payloads", "10.5.1.4"),
     Feature("compressed-transfer-syntaxes", False, "retrieve in compressed transfer syntaxes", "8.7.3.1"),
     Feature("uri-service", False, "URI service (WADO-URI)", "9"),
     Feature("worklist", False, "Worklist service (UPS-RS)", "11"),

@@ -80,8 +80,7 @@ def pytest_configure(config: pytest.Config) -> None:
     worker = getattr(config, "workerinput", None)
     try:
         catalog = load_catalog(tuple(config.getoption("dicomweb_catalog")))
-        claims_file = config.getoption("dicomweb_claims")
-        claims = load_claims(claims_file) if claims_file else Claims.default(bool(config.getoption("dicomweb_uri_url")))
+        claims = _claims(config, worker)
         expect_file = config.getoption("dicomweb_expect")
         expectations = load_expectations(expect_file) if expect_file else None
     except UsageError as exc:
@@ -111,12 +110,35 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(_RecordCollector(config.stash[STATE_KEY]), "dicomweb-records")
 
 
+def _claims(config: pytest.Config, worker: dict[str, Any] | None) -> Claims:
+    """The claims file; else the server's Capabilities (read once, by the controller); else the default."""
+    claims_file = config.getoption("dicomweb_claims")
+    uri_service = bool(config.getoption("dicomweb_uri_url"))
+    if claims_file:
+        return load_claims(claims_file)
+    if worker is not None and "dicomweb_claimed" in worker:
+        return Claims(frozenset(worker["dicomweb_claimed"]), worker["dicomweb_claims_source"])
+    url = config.getoption("dicomweb_url")
+    if not url or config.getoption("collectonly"):
+        return Claims.default(uri_service)
+    from .capability_claims import capability_claims
+    from .session import client_from_config
+
+    client, _ = client_from_config(config)
+    try:
+        return capability_claims(client, url, uri_service)
+    finally:
+        client.close()
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    """xdist: every worker shares the controller's run id and seeding state."""
+    """xdist: every worker shares the controller's run id, seeding state and claims."""
     state = state_of(node.config)
     node.workerinput["dicomweb_run_id"] = state.run_id
     node.workerinput["dicomweb_state_dir"] = str(state.state_dir)
+    node.workerinput["dicomweb_claimed"] = sorted(state.claims.claimed)
+    node.workerinput["dicomweb_claims_source"] = state.claims.source
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

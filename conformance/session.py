@@ -38,16 +38,22 @@ class RunSession(Session):
         self.client.close()
 
 
+def client_from_config(config: pytest.Config) -> tuple[HttpClient, Any]:
+    """The HTTP client the options ask for (timeout, TLS verification, credentials), and the credentials."""
+    auth_spec = config.getoption("dicomweb_auth")
+    creds = parse_auth(auth_spec) if auth_spec else None
+    verify: bool | str = False if config.getoption("dicomweb_insecure") else (config.getoption("dicomweb_ca") or True)
+    client = HttpClient(ClientSettings(timeout_s=config.getoption("dicomweb_timeout"), verify=verify),
+                        auth=creds.auth() if creds else None)
+    return client, creds
+
+
 def open_session(config: pytest.Config, state: Any) -> RunSession:
     url = config.getoption("dicomweb_url")
     if not url:
         raise TargetError("no target: pass --dicomweb-url URL (or use 'dicomweb-conformance run', which starts a default target)")
-    auth_spec = config.getoption("dicomweb_auth")
-    creds = parse_auth(auth_spec) if auth_spec else None
+    client, creds = client_from_config(config)
     redactor = Redactor(creds.secrets if creds else (), [creds.header_name] if creds and creds.header_name else ())
-    verify: bool | str = False if config.getoption("dicomweb_insecure") else (config.getoption("dicomweb_ca") or True)
-    client = HttpClient(ClientSettings(timeout_s=config.getoption("dicomweb_timeout"), verify=verify),
-                        auth=creds.auth() if creds else None)
     read_only = bool(config.getoption("dicomweb_read_only"))
     data = RunData(run_id=state.run_id, state_dir=state.state_dir, read_only=read_only)
     uri_url = config.getoption("dicomweb_uri_url")

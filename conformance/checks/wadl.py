@@ -28,6 +28,7 @@ class Resource:
     path: str  # as declared, relative to its parent ("studies", "{study}", "workitems/{workitem}")
     methods: tuple[str, ...]
     children: tuple["Resource", ...]
+    query_params: tuple[str, ...] = ()  # names of the query parameters its methods declare
 
     def walk(self, prefix: str = "") -> list[tuple[str, "Resource"]]:
         full = f"{prefix}/{self.path.strip('/')}" if self.path.strip("/") else prefix
@@ -52,14 +53,16 @@ class Wadl:
 
 
 def _xml_resource(element: Any) -> Resource:
-    methods, children = [], []
+    methods, children, params = [], [], []
     for child in element_children(element):
         _, local = split_name(child.tag)
         if local == "method":
             methods.append((child.get("name") or "").upper())
+            params += [p.get("name") or "" for p in child.iter() if split_name(p.tag)[1] == "param"
+                       and p.get("style") == "query"]
         elif local == "resource":
             children.append(_xml_resource(child))
-    return Resource(element.get("path") or "", tuple(methods), tuple(children))
+    return Resource(element.get("path") or "", tuple(methods), tuple(children), tuple(params))
 
 
 def parse_wadl_xml(body: bytes) -> Wadl:
@@ -106,11 +109,27 @@ def _shape_problems(name: str, value: Any, where: str) -> list[str]:
 
 
 def _json_resource(item: dict[str, Any]) -> Resource:
-    methods = [str(m.get("@name", "")).upper() for m in item.get("method", []) if isinstance(m, dict)] \
-        if isinstance(item.get("method"), list) else []
+    listed = item.get("method") if isinstance(item.get("method"), list) else []
+    methods = [str(m.get("@name", "")).upper() for m in listed if isinstance(m, dict)]
     children = [_json_resource(c) for c in item.get("resource", []) if isinstance(c, dict)] \
         if isinstance(item.get("resource"), list) else []
-    return Resource(str(item.get("@path", "")), tuple(methods), tuple(children))
+    return Resource(str(item.get("@path", "")), tuple(methods), tuple(children), tuple(_json_query_params(listed)))
+
+
+def _json_query_params(value: Any) -> list[str]:
+    """Names of every param object with @style "query" anywhere below (requests of the methods)."""
+    found: list[str] = []
+    if isinstance(value, list):
+        for v in value:
+            found += _json_query_params(v)
+    elif isinstance(value, dict):
+        for key, v in value.items():
+            if key == "param":
+                found += [str(p.get("@name", "")) for p in (v if isinstance(v, list) else [v])
+                          if isinstance(p, dict) and p.get("@style") == "query"]
+            elif not key.startswith("@"):
+                found += _json_query_params(v)
+    return found
 
 
 def parse_wadl_json(doc: Any) -> Wadl:

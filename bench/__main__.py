@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     report = Report(size=ns.size, started=datetime.now())
     workdir = Path(tempfile.mkdtemp(prefix="dicomweb-bench-"))
     os.environ.setdefault("BENCH_PYCACHE", str(workdir / "pycache"))
+    os.environ.setdefault("BENCH_SCRATCH", str(workdir))
     # The SEG fixture template (fixtures/seg_template.py) is cached in the bench's own folder: the
     # first (warm-up) run builds it, as a user's first run does, and the user's cache is left alone.
     os.environ.setdefault("DICOMWEB_CONFORMANCE_CACHE", str(workdir / "cache"))

@@ -55,7 +55,7 @@ def _fixtures_shim(engine: Path) -> str:
     install maps the name to its own), so an A/B compares the fixtures as well; '' for this checkout."""
     if engine.resolve() == ROOT.resolve():
         return ""
-    shim = Path(tempfile.mkdtemp(prefix="bench-fixtures-shim-"))
+    shim = Path(tempfile.mkdtemp(prefix="bench-fixtures-shim-", dir=os.environ.get("BENCH_SCRATCH")))  # removed with it
     (shim / "conformance_fixtures").symlink_to(engine.resolve() / "fixtures", target_is_directory=True)
     return str(shim)
 

@@ -21,7 +21,9 @@ def _run_script(ctx: Context, name: str, script: str, args: list[str], timeout_s
         raise Unavailable(f"bench/{script} is not there (yet)")
     got = run_child([sys.executable, str(path), *args], check=False, timeout_s=timeout_s)
     if got.returncode != 0:
-        raise BenchError(f"bench/{script} exited {got.returncode}: {(got.stderr or got.stdout)[-400:]}")
+        output = (got.stderr or got.stdout).strip().splitlines() or [""]
+        # The last line names the error (a traceback's first lines do not); the tail follows for context.
+        raise BenchError(f"bench/{script} exited {got.returncode}: {output[-1][:200]}\n" + "\n".join(output[-12:]))
     for line in got.stdout.strip().splitlines()[-25:]:
         ctx.note(name, f"`{line.strip()}`")
     ctx.note(name, f"(bench/{script} {' '.join(args)}: {got.wall_s:.1f} s, peak RSS {got.peak_rss_mb:.0f} MB)")

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from .cases.parse import CaseParser
-from .cases.profile import PROFILE_HELP, parse_variant
+from .cases.profile import PROFILE_HELP, VARIANTS, Profile, parse_variant
 from .catalog import TRANSACTIONS, Catalog, load_catalog
 from .collect import CASE_KEY, CaseFile, CaseItem, is_case_file, transaction_mark
 from .claims import Claims, load_claims
@@ -234,8 +234,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = state_of(config)
     # An interrupted run (a case file error, Ctrl-C) writes no results: they would read as complete.
     if report_dir and not config.getoption("collectonly") and exitstatus != pytest.ExitCode.INTERRUPTED:
+        profile = Profile.from_pairs(config.getoption("dicomweb_profile"))
         info = RunInfo(url=config.getoption("dicomweb_url") or "", started=state.started,
-                       duration_s=time.time() - state.started, run_id=state.run_id, state_dir=state.state_dir)
+                       duration_s=time.time() - state.started, run_id=state.run_id, state_dir=state.state_dir,
+                       profile={f: profile.get(f) for f in VARIANTS})
         known = set(state.case_ids) or _all_case_ids(session, state)
         write_artifacts(Path(report_dir), info, state.records, state.catalog,
                         expectations=state.expectations, known_ids=known, claims=state.claims)

@@ -7,7 +7,7 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,6 +25,7 @@ class RunInfo:
     duration_s: float
     run_id: str
     state_dir: Path
+    profile: dict[str, str] = field(default_factory=dict)  # the edition choices the run was made under
 
 
 def redact_userinfo(url: str) -> str:
@@ -55,6 +56,8 @@ def results_document(info: RunInfo, records: list[CaseRecord], mismatches: list[
             for r in sorted(records, key=lambda r: r.id)
         ],
     }
+    if info.profile:
+        doc["profile"] = dict(sorted(info.profile.items()))
     if claims is not None:
         doc["claims"] = {"source": claims.source, "claimed": sorted(claims.claimed)}
     if mismatches is not None:
@@ -129,6 +132,8 @@ def summary_markdown(info: RunInfo, records: list[CaseRecord], catalog: Catalog,
             lines += ["", f"## {title}", "", "| rule | cases | example |", "|---|---:|---|"]
             for rule, (count, example) in sorted(rows.items()):
                 lines.append(f"| {rule} | {count} | {_one_line(example)} |")
+    if info.profile:
+        lines[6:6] = ["- profile: " + ", ".join(f"{k}={v}" for k, v in sorted(info.profile.items()))]
     if claims is not None:
         lines[6:6] = [f"- claims: {claims.source}: " + (", ".join(sorted(claims.claimed)) or "no optional features")]
     if mismatches is not None:

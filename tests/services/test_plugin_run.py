@@ -30,6 +30,8 @@ def test_without_a_claims_file_the_servers_capabilities_say_what_it_claims(tmp_p
     doc = json.loads((tmp_path / "results.json").read_text())
     assert doc["claims"]["source"].startswith("Capabilities of the target (OPTIONS ")
     assert set(doc["claims"]["claimed"]) == {"worklist", "notifications", "npi", "storage-commitment"}
+    assert doc["profile"] == {"notification-path": "ws-subscribers", "ups-create": "dataset",
+                              "ups-transaction-uid": "transaction-uid"}  # what the run was made under
     assert {v for v in verdicts.values()} == {"pass"}, {k: v for k, v in verdicts.items() if v != "pass"}
 
 

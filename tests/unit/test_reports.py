@@ -239,3 +239,16 @@ def test_no_run_state_files_without_stored_data(report_dir: Path) -> None:
 def test_case_records_survive_the_json_round_trip_used_by_xdist() -> None:
     for r in RECORDS:
         assert CaseRecord.from_json(json.loads(json.dumps(r.to_json()))) == r
+
+
+def test_the_edition_profile_a_run_was_made_under_is_in_results_and_summary(tmp_path: Path, run_info: RunInfo,
+                                                                             results_schema: dict) -> None:
+    from dataclasses import replace
+
+    info = replace(run_info, profile={"ups-create": "query", "notification-path": "content-location"})
+    out = tmp_path / "report"
+    write_artifacts(out, info, RECORDS, load_catalog())
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert doc["profile"] == {"notification-path": "content-location", "ups-create": "query"}
+    assert list(validator(results_schema).iter_errors(doc)) == []
+    assert "- profile: notification-path=content-location, ups-create=query" in (out / "summary.md").read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ the documented default, and the report says why.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from .checks.wadl import Wadl, parse_wadl_json, parse_wadl_xml
@@ -48,9 +49,17 @@ def claims_from_wadl(wadl: Wadl, uri_service: bool, source: str) -> Claims:
     return Claims(frozenset(claimed), source)
 
 
+_USERINFO = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]*@")
+
+
 def capability_claims(client: HttpClient, base_url: str, uri_service: bool) -> Claims:
-    """Claims from OPTIONS {base_url}; the documented default, saying why, when that gives none."""
-    url = base_url.rstrip("/")
+    """Claims from OPTIONS {base_url}; the documented default, saying why, when that gives none.
+    The source text goes into every report, so credentials in the URL are scrubbed from it."""
+    claims = _capability_claims(client, base_url.rstrip("/"), uri_service)
+    return Claims(claims.claimed, _USERINFO.sub(r"\1<redacted>@", claims.source))
+
+
+def _capability_claims(client: HttpClient, url: str, uri_service: bool) -> Claims:
     for accept in (WADL_XML, "application/json"):
         try:
             response = client.send(HttpRequest("OPTIONS", url, (("Accept", accept),), None, "Capabilities for claims"))

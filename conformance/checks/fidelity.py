@@ -60,11 +60,6 @@ def _require_prefix(body: bytes) -> None:
         raise NotPart10(f"{len(body)} bytes without the 128-byte preamble and 'DICM' prefix (PS3.10 7.1)")
 
 
-def transfer_syntax_of(ds: Dataset) -> str:
-    meta = getattr(ds, "file_meta", None)
-    return str(meta.get("TransferSyntaxUID", "")) if meta is not None else ""
-
-
 class Received:
     """A received Part 10 file: its file meta is read at once, its data set only when needed.
 

@@ -47,3 +47,16 @@ def test_a_declared_query_parameter_claims_its_matching_feature() -> None:
 def test_the_uri_service_is_claimed_by_naming_its_endpoint_not_by_the_description() -> None:
     claims = claims_from_wadl(_wadl([Node("studies", ("GET",))], "xml"), uri_service=True, source=SOURCE)
     assert claims.claimed == {"uri-service"}
+
+
+def test_credentials_in_the_target_url_never_reach_the_claims_source() -> None:
+    import httpx
+
+    from conformance.capability_claims import capability_claims
+    from conformance.transport.client import ClientSettings, HttpClient
+
+    client = HttpClient(ClientSettings(timeout_s=2.0), transport=httpx.MockTransport(lambda r: httpx.Response(404)))
+    claims = capability_claims(client, "http://alice:s3cret@127.0.0.1:9/dicom-web", uri_service=False)
+    assert "s3cret" not in claims.source and "alice" not in claims.source
+    assert claims.source == "documented default (no claims file; no Capabilities description at OPTIONS " \
+                            "http://<redacted>@127.0.0.1:9/dicom-web)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from ..edits import Part, edit_part10, flip_last_byte, image_size, join_parts, reencode_image, truncate_half
 from ..messages import Request, Response
 from .base import Mutation, answer, body, content_type, content_type_params, drop_param, has_param, ok_only, status_swap
@@ -19,6 +21,12 @@ def _shrunk(data: bytes) -> bytes:
 
 def _ask_jpeg(request: Request) -> Request:
     return request.with_header("Accept", "image/jpeg")
+
+
+def _uri_ask_jpeg(request: Request) -> Request:
+    """A URI request for image/png reaches the server as one for image/jpeg (contentType and Accept)."""
+    pairs = [(k, "image/jpeg" if k == "contentType" else v) for k, v in request.query_pairs()]
+    return request.with_query(urlencode(pairs)).with_header("Accept", "image/jpeg")
 
 
 def _wrapped_in_multipart(response: Response) -> Response:
@@ -79,6 +87,12 @@ URI_MUTATIONS = (
              "the returned Part 10 file is cut in half", URI_DICOM, response_edit=body(truncate_half)),
     Mutation("uri-wrong-object", ("uri",), "URI-PARAMS-REQUIRED",
              "another object than the one named by objectUID is returned", URI_DICOM, response_edit=body(_other_instance)),
+    Mutation("uri-content-type-dropped", ("uri",), "URI-RESP-HEADERS",
+             "a DICOM object comes back without Content-Type", ("uri-retrieve-dicom-response-headers",),
+             response_edit=content_type(None)),
+    Mutation("uri-png-answered-as-jpeg", ("uri",), "URI-RENDERED-CONTENTTYPE-CHARSET",
+             "contentType=image/png is answered with a JPEG", ("uri-rendered-png",), request_edit=_uri_ask_jpeg,
+             when=lambda r: ("contentType", "image/png") in r.query_pairs()),
     Mutation("uri-multipart-wrapped", ("uri",), "URI-DICOM-RESPONSE",
              "the object comes wrapped in multipart/related instead of as one application/dicom body", URI_DICOM,
              response_edit=ok_only(_wrapped_in_multipart)),

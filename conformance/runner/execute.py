@@ -123,7 +123,8 @@ def _run_step(case: Case, step: Step, session: Session, data: CaseData, run: Cas
         except BodyFormatError as exc:
             outcome = [str(exc)]
         except NotApplicable as exc:
-            outcome, _ = [], inapplicable.append(f"{exp.check}: {exc}")
+            inapplicable.append(f"{exp.check}: {exc}")
+            continue
         except HarnessError:
             raise
         run.findings.extend(Finding(exp.check, m, check.requirement, exchange.index) for m in outcome)
